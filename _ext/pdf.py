@@ -1,0 +1,299 @@
+"""Builder ``pdf``: the handbook as one print-only HTML page, typeset by WeasyPrint.
+
+Sphinx's single-page builder assembles the chapters; this module fixes what that page
+gets wrong for print and hands it to WeasyPrint:
+
+* ids are only unique per source file, so two "Für die Praxis" sections would share one
+  id once merged: every id gets its document's prefix, and every link is rewritten;
+* cross-document links come out as ``#document-x#label`` (sphinx-doc/sphinx#14221),
+  which WeasyPrint cannot follow: they become ``#x--label``;
+* the root document is the screen landing page: the PDF starts with a cover and a table
+  of contents instead, and ends with the Stichwortverzeichnis;
+* external links get their URL as a footnote, internal ones a page number (print.css).
+
+The PDF is written atomically, and WeasyPrint may read only files below the build's own
+output folder.
+"""
+
+import html
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import segno
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+from sphinx.environment.adapters.indexentries import IndexEntries
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+from sphinx.util.osutil import copyfile, ensuredir
+from sphinx.writers.html5 import HTML5Translator
+
+logger = logging.getLogger(__name__)
+
+EXTERNAL = re.compile(r"^(https?|mailto):", re.IGNORECASE)
+
+
+def doc_slug(docname: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
+
+
+def localise_ids(tree: nodes.Element, root: str) -> None:
+    """Prefix every id with its document's slug and rewrite every link to match."""
+    idmap: dict[tuple[str, str], str] = {}
+    owner: dict[int, str] = {}
+
+    def walk(node: nodes.Element, doc: str) -> None:
+        if isinstance(node, addnodes.start_of_file):
+            doc = node["docname"]
+        owner[id(node)] = doc
+        if node.get("ids"):
+            new = []
+            for old in node["ids"]:
+                idmap[doc, old] = f"{doc_slug(doc)}--{old}"
+                new.append(idmap[doc, old])
+            node["ids"] = new
+        for child in node.children:
+            if isinstance(child, nodes.Element):
+                walk(child, doc)
+
+    walk(tree, root)
+
+    def lookup(doc: str, old: str) -> str | None:
+        return idmap.get((doc, old)) or idmap.get((root, old))
+
+    for node in tree.findall(nodes.Element):
+        doc = owner[id(node)]
+        if node.get("refid"):
+            node["refid"] = lookup(doc, node["refid"]) or node["refid"]
+        if node.get("backrefs"):
+            node["backrefs"] = [lookup(doc, b) or b for b in node["backrefs"]]
+        uri = node.get("refuri", "")
+        if uri.startswith("#document-"):
+            target_doc, _, fragment = uri[len("#document-"):].partition("#")
+            if fragment:
+                new = lookup(target_doc, fragment)
+                if new is None:
+                    logger.warning("Linkziel %s fehlt im PDF.", uri, location=node)
+                    continue
+                node["refuri"] = "#" + new
+
+
+class PDFError(SphinxError):
+    category = "PDF-Fehler"
+
+
+class PrintTranslator(HTML5Translator):
+    """HTML for print: chapters as page-starting blocks, URLs kept for footnotes."""
+
+    def visit_start_of_file(self, node: nodes.Element) -> None:
+        self.docnames.append(node["docname"])
+        self.body.append(f'<div class="chapter" id="document-{node["docname"]}">')
+
+    def depart_start_of_file(self, node: nodes.Element) -> None:
+        self.body.append("</div>")
+        self.docnames.pop()
+
+    def visit_reference(self, node: nodes.Element) -> None:
+        if any("std-term" in child.get("classes", []) for child in node.children
+               if isinstance(child, nodes.Element)):
+            node["classes"].append("term-ref")
+        super().visit_reference(node)
+
+    def depart_reference(self, node: nodes.Element) -> None:
+        super().depart_reference(node)
+        uri = node.get("refuri", "")
+        if EXTERNAL.match(uri) and node.astext().strip() != uri:
+            shown = uri.removeprefix("mailto:")
+            self.body.append(f'<span class="link-note">{html.escape(shown)}</span>')
+
+
+class PDFBuilder(SingleFileHTMLBuilder):
+    name = "pdf"
+    epilog = "Das PDF liegt in %(outdir)s."
+    search = False
+    default_translator_class = PrintTranslator
+
+    @property
+    def pdf_path(self) -> Path:
+        return Path(self.outdir, f"{self.config.pdf_basename}.pdf")
+
+    # -- assembling ------------------------------------------------------------------
+    def assemble_doctree(self) -> nodes.document:
+        tree = super().assemble_doctree()
+        # Only the chapters: the root document's own text is the screen landing page.
+        chapters = [sof for sof in tree.findall(addnodes.start_of_file)
+                    if not isinstance(sof.parent, addnodes.start_of_file)
+                    and not any(isinstance(a, addnodes.start_of_file) for a in _ancestors(sof))]
+        tree.children = []
+        tree.extend(chapters)
+        localise_ids(tree, self.config.root_doc)
+        return tree
+
+    def write_documents(self, _docnames: Any) -> None:
+        self.prepare_writing(self.env.all_docs.keys())
+        root = self.config.root_doc
+        tree = self.assemble_doctree()
+        self.env.toc_secnumbers = self.assemble_toc_secnumbers()
+        self.env.toc_fignumbers = self.assemble_toc_fignumbers()
+        self.write_doc_serialized(root, tree)
+        tree.settings = self.docsettings
+        self.secnumbers, self.fignumbers = {}, {}
+        self.imgpath, self.dlpath = "_images", "_downloads"
+        self.current_docname = root
+        visitor = self.create_translator(tree, self)
+        tree.walkabout(visitor)
+        context = self.print_context(tree, "".join(visitor.fragment))
+        page = self.templates.render("print.html", context)
+        Path(self.outdir, f"{self.config.pdf_basename}.html").write_text(page, encoding="utf-8")
+
+    def print_context(self, tree: nodes.document, body: str) -> dict[str, Any]:
+        cfg = self.config
+        url = cfg.html_baseurl
+        return {
+            **self.globalcontext,
+            "body": body,
+            "toc": self.render_toc(tree),
+            "index": self.render_index(),
+            "author": cfg.author,
+            "stand_iso": cfg.stand.isoformat(),
+            "keywords": ", ".join(cfg.pdf_keywords),
+            "online_url": url,
+            "qr_svg": segno.make(url, error="m").svg_inline(scale=3, border=0) if url else "",
+        }
+
+    def render_toc(self, tree: nodes.document) -> str:
+        items = []
+        for chapter in tree.children:
+            sections = [s for s in chapter.children if isinstance(s, nodes.section)]
+            if not sections:
+                continue
+            title = sections[0][0].astext()
+            subs = "".join(
+                f'<li><a href="#{s["ids"][0]}">{html.escape(s[0].astext())}</a></li>'
+                for s in sections[0].children if isinstance(s, nodes.section))
+            items.append(
+                f'<li class="toc-chapter"><a href="#document-{chapter["docname"]}">'
+                f'{html.escape(title)}</a>{f"<ul>{subs}</ul>" if subs else ""}</li>')
+        items.append('<li class="toc-chapter"><a href="#stichwortverzeichnis">'
+                     "Stichwortverzeichnis</a></li>")
+        return f'<ul class="toc">{"".join(items)}</ul>'
+
+    def render_index(self) -> str:
+        """The subject index, its page numbers filled in by print.css."""
+
+        def links(refs: list) -> str:
+            out = []
+            for _main, uri in refs:
+                doc, _, fragment = uri[len("#document-"):].partition("#")
+                out.append(f'<a class="index-page" href="#{doc_slug(doc)}--{fragment}"></a>')
+            return ", ".join(out)
+
+        groups = []
+        for letter, entries in IndexEntries(self.env).create_index(self):
+            rows = []
+            for name, (refs, subitems, _key) in entries:
+                subs = "".join(f"<li>{html.escape(sub)} {links(subrefs)}</li>"
+                               for sub, subrefs in subitems)
+                rows.append(f"<li>{html.escape(name)} {links(refs)}"
+                            f'{f"<ul>{subs}</ul>" if subs else ""}</li>')
+            groups.append(f"<h2>{html.escape(letter)}</h2><ul>{''.join(rows)}</ul>")
+        return "".join(groups)
+
+    # -- output ------------------------------------------------------------------------
+    def copy_static_files(self) -> None:
+        # The print page needs its own stylesheet only, not the screen theme's files.
+        ensuredir(self.outdir / "_static")
+        copyfile(self.srcdir / "_static" / "print.css", self.outdir / "_static" / "print.css",
+                 force=True)
+
+    def finish(self) -> None:
+        self.copy_image_files()
+        self.copy_static_files()
+        # With -W a warning fails the build; Sphinx keeps going to report them all, but
+        # the previous PDF must survive a failed build. (Private: Sphinx has no public
+        # count of the warnings so far.)
+        if self.app._fail_on_warnings and self.app._warncount:
+            logger.warning("PDF nicht neu geschrieben: der Build hatte Warnungen.",
+                           type="handbook", subtype="pdf_skipped")
+            return
+        write_pdf(Path(self.outdir, f"{self.config.pdf_basename}.html"), self.pdf_path)
+
+
+def _ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+class LocalOnlyFetcher:
+    """Lets WeasyPrint read files below one folder and nothing else."""
+
+    def __init__(self, folder: Path):
+        from weasyprint.urls import URLFetcher
+
+        self.folder = folder.resolve()
+        self.fetcher = URLFetcher(allowed_protocols={"file", "data"})
+
+    def __call__(self, url: str):
+        from weasyprint.urls import FatalURLFetchingError
+
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(parts.path).resolve()
+            if path.is_relative_to(self.folder):
+                return self.fetcher.fetch(url)
+        elif parts.scheme == "data":
+            return self.fetcher.fetch(url)
+        raise FatalURLFetchingError(f"Das PDF darf nur Dateien aus {self.folder} laden: {url}")
+
+
+def write_pdf(source: Path, target: Path) -> None:
+    """Typeset *source* into *target*; on any failure the old *target* stays as it was."""
+    import logging as stdlib_logging
+
+    from weasyprint import HTML
+    from weasyprint.logger import LOGGER, PROGRESS_LOGGER
+
+    problems: list[str] = []
+
+    class Collect(stdlib_logging.Handler):
+        def emit(self, record: stdlib_logging.LogRecord) -> None:
+            problems.append(record.getMessage())
+
+    class Progress(stdlib_logging.Handler):
+        def emit(self, record: stdlib_logging.LogRecord) -> None:
+            logger.info("WeasyPrint: %s", record.getMessage())
+
+    collect, progress = Collect(stdlib_logging.WARNING), Progress()
+    LOGGER.addHandler(collect)
+    PROGRESS_LOGGER.addHandler(progress)
+    PROGRESS_LOGGER.setLevel(stdlib_logging.INFO)
+    partial = target.with_name(f".{target.name}.partial")
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        HTML(filename=source, url_fetcher=LocalOnlyFetcher(source.parent)).write_pdf(
+            partial, pdf_variant="pdf/ua-1")
+        # A dead anchor or a missing font is a broken PDF: keep the previous one.
+        if not problems:
+            os.replace(partial, target)
+    except FatalURLFetchingError as exc:
+        raise PDFError(str(exc)) from None
+    finally:
+        LOGGER.removeHandler(collect)
+        PROGRESS_LOGGER.removeHandler(progress)
+        partial.unlink(missing_ok=True)
+    for message in problems:
+        logger.warning("WeasyPrint (%s): %s", source.name, message,
+                       type="handbook", subtype="weasyprint")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_builder(PDFBuilder)
+    app.set_translator("pdf", PrintTranslator)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,40 @@
+"""The handbook's own settings, and the "Stand" (as-of) date wherever it is shown.
+
+conf.py holds the values; this extension registers them and hands the formatted date to
+MyST (``{{ stand }}`` in Markdown) and to the HTML templates (``stand_text``).
+"""
+
+import datetime
+
+from babel.dates import format_date
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+
+def german_date(date: datetime.date) -> str:
+    return format_date(date, "d. MMMM y", locale="de_DE")
+
+
+def _publish(app: Sphinx, config: Config) -> None:
+    text = german_date(config.stand)
+    config.myst_substitutions = {
+        **config.myst_substitutions,
+        "stand": text,
+        "version": config.version,
+        "titel": config.project,
+    }
+    config.html_context = {
+        **config.html_context,
+        "stand_text": text,
+        "subtitle": config.subtitle,
+        "pdf_file": f"{config.pdf_basename}.pdf",
+    }
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("stand", datetime.date.today(), "env", types=[datetime.date])
+    app.add_config_value("subtitle", "", "env", types=[str])
+    app.add_config_value("pdf_basename", "handbuch", "env", types=[str])
+    app.add_config_value("pdf_keywords", [], "env", types=[list])
+    app.connect("config-inited", _publish)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

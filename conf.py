@@ -1,0 +1,81 @@
+"""Sphinx configuration: the one place for the handbook's title, version and Stand date."""
+
+import datetime
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+# -- The handbook --------------------------------------------------------------
+project = "Vernetzt, aber mit Plan"
+subtitle = "XING, LinkedIn und Facebook für Freiberufler und kleine Unternehmen"
+author = "Redaktion „Vernetzt, aber mit Plan“"
+version = release = "1.0"
+# Every statement about platform features is as of this date.
+stand = datetime.date(2026, 11, 26)
+copyright = f"{stand.year}, {author}"
+pdf_basename = "vernetzt-aber-mit-plan"
+pdf_keywords = ["XING", "LinkedIn", "Facebook", "soziale Netzwerke", "Freiberufler",
+                "kleine Unternehmen", "Kontaktanfrage"]
+# Set to the public address of the HTML version; the PDF then prints it with a QR code.
+html_baseurl = ""
+
+language = "de"
+root_doc = "index"
+exclude_patterns = ["_build", ".venv", "README.md", "tests", "**/README.md"]
+templates_path = ["_templates"]
+locale_dirs = ["locale"]
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinx.ext.graphviz",
+    "sphinxcontrib.spelling",
+    "stand",
+    "platform_table",
+    "local_only",
+    "pdf",
+]
+
+# -- MyST ----------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "substitution", "attrs_inline", "tasklist"]
+myst_heading_anchors = 3
+
+# -- Strictness: every warning fails the build (see Makefile: -W --keep-going -n)
+nitpicky = True
+
+# -- HTML ----------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["handbook.css"]
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+html_search_language = "de"
+html_theme_options = {
+    "navbar_align": "left",
+    "navbar_end": ["theme-switcher"],
+    "article_header_end": ["download-links"],
+    "footer_start": ["stand", "copyright"],
+    "footer_end": [],
+    "secondary_sidebar_items": ["page-toc"],
+    "show_prev_next": True,
+    "icon_links": [],
+}
+html_sidebars = {"**": ["sidebar-nav-bs"]}
+graphviz_output_format = "svg"
+graphviz_dot_args = ["-Gfontname=Lato", "-Nfontname=Lato", "-Efontname=Lato"]
+
+# -- Spelling (German, new orthography: Debian's hunspell-de-de) ----------------
+spelling_lang = "de_DE"
+spelling_word_list_filename = "wordlist.txt"
+spelling_show_suggestions = False
+spelling_ignore_contributor_names = False  # its git-log lookup warns outside a checkout
+spelling_ignore_pypi_package_names = False
+
+# -- Links ----------------------------------------------------------------------
+linkcheck_timeout = 15
+linkcheck_retries = 2
+linkcheck_rate_limit_timeout = 60
+linkcheck_ignore: list[str] = []
