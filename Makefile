@@ -52,7 +52,7 @@ $(VENV)/.test-debs: Makefile
 	@mkdir -p $(VENV) && touch $@
 
 # The venv is made anew only when it is missing or the lock changed.
-$(VENV)/.installed: requirements.lock $(VENV)/.debs
+$(VENV)/.installed: requirements.lock | $(VENV)/.debs
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 	  echo "python3 -m venv fehlt: sudo apt-get install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps \
@@ -70,13 +70,17 @@ lock: $(VENV)/.installed
 copy_pdf = if [ -f $(BUILDDIR)/pdf/$(PDFNAME).pdf ] && [ -d $(BUILDDIR)/html ]; then \
 	  cp $(BUILDDIR)/pdf/$(PDFNAME).pdf $(BUILDDIR)/html/; fi
 
+# Sphinx notices changed pages and templates itself, but not a changed extension,
+# translation or package: then the environment is read afresh (-E).
+fresh = $(if $(filter-out index.md chapters/% _static/% _templates/%,$?),-E)
+
 $(BUILDDIR)/html/.stamp: $(SOURCES) $(VENV)/.installed
-	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS)
+	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
 	@$(copy_pdf)
 	@touch $@
 
 $(BUILDDIR)/pdf/$(PDFNAME).pdf: $(SOURCES) $(VENV)/.installed
-	$(SPHINXBUILD) -M pdf . $(BUILDDIR) $(SPHINXOPTS)
+	$(SPHINXBUILD) -M pdf . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
 	@$(copy_pdf)
 
 html: $(BUILDDIR)/html/.stamp

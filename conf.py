@@ -55,6 +55,7 @@ html_show_sourcelink = False
 html_search_language = "de"
 html_theme_options = {
     "navbar_align": "left",
+    "navbar_center": [],
     "navbar_end": ["theme-switcher"],
     "article_header_end": ["download-links"],
     "footer_start": ["stand", "copyright"],
@@ -63,7 +64,7 @@ html_theme_options = {
     "show_prev_next": True,
     "icon_links": [],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"]}
+html_sidebars = {"**": ["chapter-nav"]}
 graphviz_output_format = "svg"
 graphviz_dot_args = ["-Gfontname=Lato", "-Nfontname=Lato", "-Efontname=Lato"]
 
@@ -71,6 +72,7 @@ graphviz_dot_args = ["-Gfontname=Lato", "-Nfontname=Lato", "-Efontname=Lato"]
 spelling_lang = "de_DE"
 spelling_word_list_filename = "wordlist.txt"
 spelling_show_suggestions = False
+spelling_warning = True  # one warning per word, with file and line
 spelling_ignore_contributor_names = False  # its git-log lookup warns outside a checkout
 spelling_ignore_pypi_package_names = False
 

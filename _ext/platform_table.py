@@ -22,6 +22,8 @@ DEFAULT_SOURCE = "Erfahrungen aus Workshops mit Freiberuflern und kleinen Untern
 
 class PlatformTable(CSVTable):
     required_arguments = 1  # the caption
+    optional_arguments = 0
+    final_argument_whitespace = True
     option_spec = {
         "file": directives.path,
         "name": directives.unchanged,

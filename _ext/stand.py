@@ -20,6 +20,8 @@ def _publish(app: Sphinx, config: Config) -> None:
     config.myst_substitutions = {
         **config.myst_substitutions,
         "stand": text,
+        # A badge next to every statement about platform features (sphinx-design role).
+        "stand_badge": f"{{bdg-secondary}}`Stand: {text}`",
         "version": config.version,
         "titel": config.project,
     }
