@@ -19,6 +19,8 @@ SOURCES := conf.py $(shell find index.md chapters _ext _static _templates locale
 BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core \
               graphviz libenchant-2-2 hunspell-de-de
 TEST_DEBS  := chromium
+# Debian's own python3 needs python3-venv for `python3 -m venv`.
+BUILD_DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 
 .PHONY: help html pdf test live clean lock setup
 help:
@@ -53,8 +55,7 @@ $(VENV)/.test-debs: Makefile
 
 # The venv is made anew only when it is missing or the lock changed.
 $(VENV)/.installed: requirements.lock | $(VENV)/.debs
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
-	  echo "python3 -m venv fehlt: sudo apt-get install python3-venv"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps \
 	  -r requirements.lock
 	@touch $@

@@ -34,6 +34,7 @@ extensions = [
     "stand",
     "platform_table",
     "local_only",
+    "internal_links",
     "pdf",
 ]
 

@@ -1,0 +1,93 @@
+"""Shared fixtures: the handbook is built once per test session, then checked many times.
+
+Bad-input tests build a small throwaway project instead: the handbook's own conf.py,
+extensions, templates and styles with a few pages written by the test.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+INFRASTRUCTURE = ["conf.py", "_ext", "_static", "_templates", "locale", "wordlist.txt"]
+STRICT = ["-W", "--keep-going", "-n", "-q"]
+
+
+def pdf_name() -> str:
+    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
+    return re.search(r'^pdf_basename = "(.+)"', conf, re.MULTILINE)[1] + ".pdf"
+
+
+def sphinx_build(builder: str, src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764115200", "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-M", builder, str(src), str(out), *STRICT, *extra],
+        capture_output=True, text=True, env=env, check=False)
+
+
+@dataclass
+class Build:
+    src: Path
+    out: Path
+
+    @property
+    def html(self) -> Path:
+        return self.out / "html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.out / "pdf" / pdf_name()
+
+
+@pytest.fixture(scope="session")
+def handbook(tmp_path_factory) -> Build:
+    """The real handbook, built as `make html pdf` builds it."""
+    build = Build(ROOT, tmp_path_factory.mktemp("handbook"))
+    for builder in ("html", "pdf"):
+        result = sphinx_build(builder, ROOT, build.out)
+        assert result.returncode == 0, result.stderr
+    shutil.copy(build.pdf, build.html / build.pdf.name)
+    return build
+
+
+CHAPTER = """# Ein Kapitel
+
+:::{admonition} Kurz gesagt
+:class: kurz-gesagt
+
+Eine kurze Antwort.
+:::
+
+Ein Absatz mit einem Link zu [Sphinx](https://www.sphinx-doc.org/).
+
+## Für die Praxis
+
+- [ ] Ein Schritt.
+"""
+
+
+def make_project(root: Path, pages: dict[str, str] | None = None) -> Path:
+    """A throwaway project with the handbook's machinery and the given pages."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in INFRASTRUCTURE:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        else:
+            shutil.copy(source, root / name)
+    pages = {"chapters/one.md": CHAPTER, **(pages or {})}
+    chapters = sorted(p.removesuffix(".md") for p in pages if p.startswith("chapters/") and p.endswith(".md"))
+    pages.setdefault("index.md", "# Test\n\n```{toctree}\n" + "\n".join(chapters) + "\n```\n")
+    for name, text in pages.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+sys.path.insert(0, str(ROOT / "_ext"))

@@ -1,0 +1,87 @@
+"""Bad input fails the build loudly, with file and line, and never costs the last good PDF."""
+
+import logging
+
+import pytest
+
+from conftest import make_project, pdf_name, sphinx_build
+
+
+@pytest.fixture
+def good_project(tmp_path):
+    """A small project whose PDF was built once, successfully."""
+    src = make_project(tmp_path / "src")
+    out = tmp_path / "out"
+    result = sphinx_build("pdf", src, out)
+    assert result.returncode == 0, result.stderr
+    return src, out, (out / "pdf" / pdf_name()).read_bytes()
+
+
+def rebuild_fails(src, out, page: str, text: str, expected: str) -> str:
+    (src / page).parent.mkdir(parents=True, exist_ok=True)
+    (src / page).write_text(text, encoding="utf-8")
+    result = sphinx_build("pdf", src, out)
+    assert result.returncode != 0, "der Build hätte scheitern müssen"
+    assert expected in result.stderr, result.stderr
+    return result.stderr
+
+
+def test_a_warning_fails_the_build_with_file_and_line(good_project):
+    src, out, before = good_project
+    rebuild_fails(src, out, "chapters/one.md", "# Ein Kapitel\n\nSiehe {term}`Gibtsnicht`.\n",
+                  "chapters/one.md:3")
+    assert (out / "pdf" / pdf_name()).read_bytes() == before
+
+
+def test_a_remote_image_is_an_error_not_a_download(good_project):
+    src, out, before = good_project
+    stderr = rebuild_fails(src, out, "chapters/one.md",
+                           "# Ein Kapitel\n\n![Logo](https://example.invalid/logo.png)\n",
+                           "chapters/one.md:3")
+    assert "fremden Server" in stderr
+    assert (out / "pdf" / pdf_name()).read_bytes() == before
+
+
+def test_weasyprint_may_not_fetch_anything_remote(good_project):
+    src, out, before = good_project
+    page = '# Ein Kapitel\n\n<img alt="x" src="http://127.0.0.1:9/x.png">\n'
+    rebuild_fails(src, out, "chapters/one.md", page, "darf nur Dateien aus")
+    assert (out / "pdf" / pdf_name()).read_bytes() == before
+
+
+def test_a_dead_anchor_keeps_the_previous_pdf(tmp_path, caplog):
+    from pdf import write_pdf  # _ext is importable once conftest loaded conf.py's path
+
+    source = tmp_path / "page.html"
+    source.write_text('<html lang="de"><body><a href="#nirgends">x</a></body></html>')
+    target = tmp_path / "old.pdf"
+    target.write_bytes(b"previous")
+    with caplog.at_level(logging.WARNING):
+        write_pdf(source, target)
+    assert target.read_bytes() == b"previous"
+    assert "nirgends" in caplog.text
+    assert not list(tmp_path.glob(".*partial"))
+
+
+@pytest.mark.parametrize(("csv", "expected"), [
+    ("Merkmal,XING,Facebook\nA,b,c\n", "t.csv:1: Kopfzeile"),
+    ("Merkmal,XING,LinkedIn,Facebook\nA,b,c,d\nB,b,c\n", "t.csv:3: 3 Zellen statt 4"),
+    ("Merkmal,XING,LinkedIn,Facebook\nA,b, ,d\n", "t.csv:2: leere Zelle für LinkedIn"),
+    ("Merkmal,XING,LinkedIn,Facebook\n", "t.csv: enthält keine Zeilen"),
+    ('Merkmal,XING,LinkedIn,Facebook\nA,"b,c,d\n', "t.csv:2: kein gültiges CSV"),
+])
+def test_a_broken_comparison_table_names_file_and_line(tmp_path, csv, expected):
+    page = "# Vergleich\n\n```{platform-table} Test\n:file: t.csv\n```\n"
+    src = make_project(tmp_path / "src", {"chapters/one.md": page, "chapters/t.csv": csv})
+    result = sphinx_build("html", src, tmp_path / "out")
+    assert result.returncode != 0
+    assert expected in result.stderr, result.stderr
+    assert "chapters/one.md:3" in result.stderr
+
+
+def test_a_missing_table_file_is_named(tmp_path):
+    page = "# Vergleich\n\n```{platform-table} Test\n:file: fehlt.csv\n```\n"
+    src = make_project(tmp_path / "src", {"chapters/one.md": page})
+    result = sphinx_build("html", src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "fehlt.csv: kann nicht gelesen werden" in result.stderr, result.stderr

@@ -1,0 +1,145 @@
+"""The handbook's text: structure, comparison tables, glossary, and no copied FAQ text."""
+
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT
+
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
+TOPICS = [c for c in CHAPTERS if "glossary" not in c.name]
+SEED_OVERLAP = ROOT.parent / "shared" / "tools" / "seed-overlap"
+PLATFORMS = ["XING", "LinkedIn", "Facebook"]
+
+
+def toctree() -> list[str]:
+    index = (ROOT / "index.md").read_text(encoding="utf-8")
+    block = index.split("```{toctree}")[1].split("```")[0]
+    return [line.strip() for line in block.splitlines() if line.strip().startswith("chapters/")]
+
+
+def test_every_chapter_is_in_the_toctree_in_reading_order():
+    assert toctree() == [f"chapters/{c.stem}" for c in CHAPTERS]
+
+
+@pytest.mark.parametrize("chapter", TOPICS, ids=lambda p: p.stem)
+def test_chapter_opens_with_short_answer_and_ends_with_checklist(chapter):
+    text = chapter.read_text(encoding="utf-8")
+    first_block = text.split("\n## ")[0]
+    assert ":class: kurz-gesagt" in first_block and "Kurz gesagt" in first_block
+    answer = first_block.split(":class: kurz-gesagt")[1].split(":::")[0]
+    sentences = len(re.findall(r"[.!?](\s|$)", answer.strip()))
+    assert 2 <= sentences <= 4, f"{chapter.name}: {sentences} Sätze in „Kurz gesagt“"
+    last = text.split("\n## ")[-1]
+    assert last.startswith("Für die Praxis"), f"{chapter.name}: letzter Abschnitt ist {last[:30]!r}"
+    assert len(re.findall(r"^- \[ \] ", last, re.M)) >= 3
+
+
+def test_no_heading_is_doubled():
+    for page in [ROOT / "index.md", *CHAPTERS]:
+        headings = re.findall(r"^#{1,3} (.+)$", page.read_text(encoding="utf-8"), re.M)
+        repeated = {h for h in headings if headings.count(h) > 1}
+        assert not repeated, f"{page.name}: {repeated}"
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[str]] = []
+        self._in_head = self._in_th = False
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag == "table" and "platform-table" in classes:
+            self.tables.append([])
+        elif tag == "thead" and self.tables:
+            self._in_head = True
+        elif tag == "th" and self._in_head:
+            self._in_th = True
+            self.tables[-1].append("")
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self._in_head = False
+        elif tag == "th":
+            self._in_th = False
+
+    def handle_data(self, data):
+        if self._in_th:
+            self.tables[-1][-1] += data.strip()
+
+
+def test_comparison_tables_show_all_three_platforms_in_html(handbook):
+    csvs = sorted((ROOT / "chapters" / "comparison").glob("*.csv"))
+    parser = _Tables()
+    parser.feed((handbook.html / "chapters" / "08-platform-comparison.html").read_text())
+    assert len(parser.tables) == len(csvs) >= 3
+    for header in parser.tables:
+        assert header[1:] == PLATFORMS, header
+
+
+def test_comparison_tables_show_all_three_platforms_in_pdf(handbook):
+    captions = re.findall(r"^```\{platform-table\} (.+)$",
+                          (ROOT / "chapters" / "08-platform-comparison.md").read_text(), re.M)
+    text = " ".join(p.extract_text() for p in PdfReader(handbook.pdf).pages).replace("\n", " ")
+    for caption in captions:
+        start = text.index(caption)
+        header = text[start:start + 200]
+        assert all(platform in header for platform in PLATFORMS), header
+    assert text.count("Quelle: Erfahrungen aus Workshops") == len(captions)
+
+
+def test_glossary_terms_are_linked_from_the_chapters(handbook):
+    glossary = (ROOT / "chapters" / "09-glossary.md").read_text(encoding="utf-8")
+    terms = re.findall(r"^([A-ZÄÖÜ][\w-]+)$", glossary.split("```{glossary}")[1], re.M)
+    used = "".join(c.read_text(encoding="utf-8") for c in TOPICS)
+    for term in terms:
+        assert re.search(r"\{term\}`" + re.escape(term) + r"`|<" + re.escape(term) + ">`", used), \
+            f"Glossarbegriff wird nirgends verlinkt: {term}"
+
+
+def pages_without_stand(html_dir):
+    """Chapter pages that speak of a platform but show no Stand date."""
+    missing = []
+    for page in sorted((html_dir / "chapters").glob("*.html")):
+        body = page.read_text(encoding="utf-8").split('<article class="bd-article">')[-1]
+        body = body.split("</article>")[0]
+        if any(p in body for p in PLATFORMS) and "Stand: " not in body:
+            missing.append(page.name)
+    return missing
+
+
+def test_every_page_about_platforms_shows_its_stand_date(handbook, tmp_path):
+    assert pages_without_stand(handbook.html) == []
+    # and the check notices a page without one
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "x.html").write_text(
+        '<article class="bd-article"><p>XING zeigt Neuigkeiten.</p></article>')
+    assert pages_without_stand(tmp_path) == ["x.html"]
+
+
+def test_scope_is_stated_freelancers_not_clubs():
+    index = (ROOT / "index.md").read_text(encoding="utf-8")
+    assert "Freiberufler und kleine Unternehmen" in index and "Vereine und Initiativen" in index
+
+
+def run_seed_overlap(*args):
+    assert SEED_OVERLAP.exists(), f"{SEED_OVERLAP} fehlt (shared/ liegt neben dem Projekt)"
+    return subprocess.run([str(SEED_OVERLAP), *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_no_sentence_is_copied_from_the_faq():
+    result = run_seed_overlap()
+    assert result.returncode == 0, result.stdout
+
+
+def test_the_overlap_check_catches_a_copied_sentence(tmp_path):
+    seed = (ROOT.parent / "shared" / "seed" / "faq-social-media.txt").read_text(encoding="utf-8")
+    copied = " ".join(seed.split()[40:52])
+    page = tmp_path / "copied.md"
+    page.write_text(f"# Test\n\n{copied}\n", encoding="utf-8")
+    result = run_seed_overlap(str(page))
+    assert result.returncode == 1 and "copied.md" in result.stdout

@@ -1,0 +1,169 @@
+"""The print PDF, checked on the real handbook with pypdf."""
+
+import re
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from conftest import ROOT, sphinx_build
+
+A4 = (595.28, 841.89)  # points
+
+
+@pytest.fixture(scope="module")
+def reader(handbook) -> PdfReader:
+    return PdfReader(handbook.pdf)
+
+
+@pytest.fixture(scope="module")
+def texts(reader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def chapter_titles() -> list[str]:
+    index = (ROOT / "index.md").read_text(encoding="utf-8")
+    toctree = index.split("```{toctree}")[1].split("```")[0]
+    docs = [line.strip() for line in toctree.splitlines() if line.strip().startswith("chapters/")]
+    return [(ROOT / f"{doc}.md").read_text(encoding="utf-8").splitlines()[0].removeprefix("# ")
+            for doc in docs]
+
+
+def outline_pages(reader: PdfReader) -> dict[str, int]:
+    """Top-level bookmarks and the 1-based page each points to."""
+    return {item.title: reader.get_destination_page_number(item) + 1
+            for item in reader.outline if isinstance(item, Destination)}
+
+
+def test_every_page_is_a4(reader):
+    for number, page in enumerate(reader.pages, 1):
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        assert size == pytest.approx(A4, abs=0.5), f"Seite {number}: {size}"
+
+
+def test_outline_lists_every_chapter(reader):
+    bookmarks = outline_pages(reader)
+    for title in chapter_titles():
+        assert title in bookmarks, f"Lesezeichen fehlt: {title}"
+    assert "Stichwortverzeichnis" in bookmarks
+
+
+def test_sections_are_nested_bookmarks(reader):
+    nested = [item for item in reader.outline if isinstance(item, list)]
+    assert nested and all(isinstance(child, Destination) for group in nested for child in group)
+
+
+def toc_entries(texts: list[str], first_chapter: int) -> dict[str, int]:
+    """Title -> printed page number, read from the pages between cover and chapter 1."""
+    entries = {}
+    for text in texts[1:first_chapter - 1]:
+        for line in text.splitlines():
+            if match := re.match(r"^(.+?)[\s.]*?\.[\s.]+(\d+)$", line.strip()):
+                entries[match[1].strip()] = int(match[2])
+    return entries
+
+
+def test_toc_page_numbers_match_where_chapters_start(reader, texts):
+    actual = outline_pages(reader)
+    printed = toc_entries(texts, actual[chapter_titles()[0]])
+    assert len(printed) > len(chapter_titles()), printed
+    for title in [*chapter_titles(), "Stichwortverzeichnis"]:
+        assert title in printed, f"nicht im Inhaltsverzeichnis: {title}"
+        assert printed[title] == actual[title], title
+        # The chapter heading really is on that page (not just the bookmark).
+        assert title in texts[actual[title] - 1].replace("\n", " ")
+
+
+def test_running_header_and_page_footer(reader, texts):
+    total = len(reader.pages)
+    actual = outline_pages(reader)
+    for title in chapter_titles():
+        page = actual[title]
+        assert texts[page - 1].replace("\n", " ").replace("\u2010", "-").count(title) >= 2, f"kein Kolumnentitel auf S. {page}: {title}"
+    for number in range(2, total + 1):
+        assert f"Seite {number} von {total}" in texts[number - 1]
+    assert "Seite 1 von" not in texts[0], "das Titelblatt trägt keine Seitenzahl"
+
+
+def test_cover_shows_title_version_and_stand(texts):
+    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
+    project = re.search(r'^project = "(.+)"', conf, re.M)[1]
+    version = re.search(r'^version = release = "(.+)"', conf, re.M)[1]
+    cover = texts[0]
+    assert project in cover and version in cover and "Stand" in cover
+
+
+def fonts(reader: PdfReader) -> dict[str, bool]:
+    """Font name -> embedded?"""
+    found = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            found[str(font["/BaseFont"])] = any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return found
+
+
+def test_fonts_are_the_projects_own_embedded_and_subset(reader):
+    found = fonts(reader)
+    assert found and all(found.values()), found
+    families = {name.split("+", 1)[1].split("-")[0] for name in found}
+    assert families <= {"EB", "Lato", "DejaVu"}, families
+    assert all(re.match(r"^/[A-Z]{6}\+", name) for name in found), "nicht als Teilmenge eingebettet"
+
+
+def test_metadata_and_language(reader):
+    meta = reader.metadata
+    for field in ("/Title", "/Author", "/Subject", "/Keywords"):
+        assert meta.get(field), f"{field} fehlt"
+    assert reader.trailer["/Root"]["/Lang"] == "de-DE"
+
+
+def test_pdf_is_tagged_for_accessibility(reader):
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+
+
+def test_external_links_are_printed_as_footnotes(handbook, texts):
+    urls = re.findall(r'<span class="link-note">([^<]+)</span>',
+                      (handbook.out / "pdf" / handbook.pdf.with_suffix(".html").name).read_text())
+    assert urls, "das Handbuch hat keinen externen Link"
+    whole = "".join(texts).replace("\n", "")
+    for url in urls:
+        assert url in whole, f"URL nicht als Fußnote gedruckt: {url}"
+
+
+def test_internal_references_carry_page_numbers(texts):
+    assert re.search(r"\(S\.\s?\d+\)", "".join(texts))
+
+
+def test_every_link_in_the_pdf_resolves(reader):
+    named = reader.named_destinations
+    links = 0
+    for number, page in enumerate(reader.pages, 1):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            links += 1
+            dest = annot.get("/Dest")
+            action = annot.get("/A")
+            if dest is None and action is not None and action.get("/S") == "/URI":
+                continue
+            if dest is None and action is not None:
+                dest = action.get("/D")
+            assert dest is not None, f"Link ohne Ziel auf S. {number}"
+            if isinstance(dest, str) or hasattr(dest, "original_bytes"):
+                assert str(dest) in named, f"totes Linkziel {dest} auf S. {number}"
+    assert links > 20
+
+
+def test_two_clean_builds_give_identical_bytes(handbook, tmp_path):
+    result = sphinx_build("pdf", ROOT, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "pdf" / handbook.pdf.name).read_bytes() == handbook.pdf.read_bytes()
