@@ -96,6 +96,9 @@ live: $(VENV)/.installed
 clean:
 	rm -rf $(BUILDDIR)
 
+# linkcheck reports what it could not check on the console: not quiet.
+linkcheck: SPHINXOPTS := -W --keep-going -n
+
 # Files are never sphinx-build targets: keep the catch-all below away from them.
 Makefile requirements.lock pyproject.toml $(SOURCES): ;
 

@@ -29,12 +29,14 @@ locale_dirs = ["locale"]
 extensions = [
     "myst_parser",
     "sphinx_design",
-    "sphinx.ext.graphviz",
+    "graphviz_alt",
     "sphinxcontrib.spelling",
     "stand",
     "platform_table",
+    "checklists",
     "local_only",
     "internal_links",
+    "linkcheck_offline",
     "pdf",
 ]
 
@@ -81,4 +83,7 @@ spelling_ignore_pypi_package_names = False
 linkcheck_timeout = 15
 linkcheck_retries = 2
 linkcheck_rate_limit_timeout = 60
-linkcheck_ignore: list[str] = []
+linkcheck_ignore = [
+    # LinkedIn answers automated requests with status 999 whether or not a page exists.
+    r"https://www\.linkedin\.com/.*",
+]

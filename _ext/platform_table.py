@@ -41,12 +41,24 @@ class PlatformTable(CSVTable):
         self.options.update({"header-rows": 1, "stub-columns": 1, "encoding": "utf-8"})
         self.options.setdefault("class", []).append("platform-table")
         table_nodes = super().run()
+        for table in table_nodes:
+            self._label_cells(table)
         source = self.options.get("source", DEFAULT_SOURCE)
         note = nodes.paragraph(
             "", f"Stand: {german_date(env.config.stand)} · Quelle: {source}",
             classes=["table-note"])
         box = nodes.container("", *table_nodes, note, classes=["platform-table-box"])
         return [box]
+
+    @staticmethod
+    def _label_cells(table: nodes.Element) -> None:
+        """Put the platform's name into each cell, for phones (shown only there)."""
+        for body in table.findall(nodes.tbody):
+            for row in body.children:
+                for platform, entry in zip(PLATFORMS, row.children[1:]):
+                    label = nodes.inline("", platform, classes=["cell-label"])
+                    if entry.children and isinstance(entry[0], nodes.paragraph):
+                        entry[0].insert(0, label)
 
     def _validate(self, path: Path, rel: str) -> None:
         try:

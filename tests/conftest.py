@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 INFRASTRUCTURE = ["conf.py", "_ext", "_static", "_templates", "locale", "wordlist.txt"]
-STRICT = ["-W", "--keep-going", "-n", "-q"]
+STRICT = ["-W", "--keep-going", "-n"]
 
 
 def pdf_name() -> str:
@@ -24,10 +24,12 @@ def pdf_name() -> str:
     return re.search(r'^pdf_basename = "(.+)"', conf, re.MULTILINE)[1] + ".pdf"
 
 
-def sphinx_build(builder: str, src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+def sphinx_build(builder: str, src: Path, out: Path, *extra: str,
+                 quiet: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1764115200", "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-M", builder, str(src), str(out), *STRICT, *extra],
+        [sys.executable, "-m", "sphinx", "-M", builder, str(src), str(out), *STRICT,
+         *(["-q"] if quiet else []), *extra],
         capture_output=True, text=True, env=env, check=False)
 
 

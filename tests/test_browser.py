@@ -1,0 +1,141 @@
+"""The HTML in a real browser (Debian's chromium, driven by Playwright): nothing loaded
+from elsewhere, no accessibility violations in light and dark mode, no sideways scrolling
+on a phone, a working PDF link. Screenshots land in _build/screenshots/ for review."""
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import ROOT, pdf_name
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without the background-networking flags chromium phones home at start-up.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SHOTS = ROOT / "_build" / "screenshots"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def serve(folder: Path):
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def open_page(browser, url: str, origin: str, viewport: dict, scheme: str = "light"):
+    """Load *url*; return the page and what went wrong while loading.
+
+    Requests to other hosts are aborted before they leave the machine and reported.
+    """
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def route(route):
+        if route.request.url.startswith(origin) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            problems.append(f"Anfrage an fremden Host: {route.request.url}")
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status}: {r.url}"))
+    page.goto(url, wait_until="networkidle")
+    return page, problems
+
+
+def sideways_overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def axe_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
+
+
+def site_pages(handbook) -> list[str]:
+    return sorted(p.relative_to(handbook.html).as_posix() for p in handbook.html.rglob("*.html")
+                  if "_static" not in p.parts)
+
+
+@pytest.fixture(scope="module")
+def site(handbook):
+    server, origin = serve(handbook.html)
+    yield origin
+    server.shutdown()
+
+
+def test_every_page_in_the_browser(handbook, site, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    failures = []
+    for path in site_pages(handbook):
+        name = path.replace("/", "-").removesuffix(".html")
+        for scheme in ("light", "dark"):
+            page, problems = open_page(browser, f"{site}/{path}", site, DESKTOP, scheme)
+            # Count broken loads before axe runs: axe re-fetches stylesheets itself and
+            # resolves the theme's @import "../basic.css" against the wrong base.
+            problems = [*problems, *axe_violations(page)]
+            if scheme == "light":
+                page.screenshot(path=SHOTS / f"{name}-desktop.png")
+            page.context.close()
+            failures += [f"{path} ({scheme}): {p}" for p in problems]
+        page, problems = open_page(browser, f"{site}/{path}", site, PHONE)
+        if (overflow := sideways_overflow(page)) > 0:
+            problems.append(f"scrollt auf 375 px um {overflow} px zur Seite")
+        page.screenshot(path=SHOTS / f"{name}-phone.png", full_page=True)
+        page.context.close()
+        failures += [f"{path} (Telefon): {p}" for p in problems]
+    assert failures == []
+
+
+def test_the_pdf_link_downloads_the_pdf(handbook, site, browser):
+    page, problems = open_page(browser, f"{site}/chapters/01-about.html", site, DESKTOP)
+    link = page.get_by_role("link", name="PDF herunterladen")
+    href = link.get_attribute("href")
+    response = page.request.get(f"{site}/chapters/{href}")
+    assert response.status == 200 and response.body()[:5] == b"%PDF-"
+    assert href.endswith(pdf_name())
+    page.context.close()
+    assert problems == []
+
+
+BAD_PAGE = """<!DOCTYPE html><html lang="de"><head><title>Kaputt</title>
+<link rel="stylesheet" href="https://fonts.googleapis.invalid/css?family=Roboto"></head>
+<body><main><h1>Kaputt</h1><img src="bild.png">
+<div style="width: 900px">zu breit</div></main></body></html>"""
+
+
+def test_the_browser_checks_catch_a_bad_page(tmp_path, browser):
+    (tmp_path / "bad.html").write_text(BAD_PAGE)
+    server, origin = serve(tmp_path)
+    try:
+        page, problems = open_page(browser, f"{origin}/bad.html", origin, PHONE)
+        assert any("fonts.googleapis.invalid" in p for p in problems), problems
+        assert any(p.startswith("404") for p in problems), problems
+        assert any(v.startswith("image-alt") for v in axe_violations(page))
+        assert sideways_overflow(page) > 0
+        page.context.close()
+    finally:
+        server.shutdown()
