@@ -1,5 +1,6 @@
 """The handbook's text: structure, comparison tables, glossary, and no copied FAQ text."""
 
+import os
 import re
 import subprocess
 from html.parser import HTMLParser
@@ -127,6 +128,8 @@ def test_scope_is_stated_freelancers_not_clubs():
 
 
 def run_seed_overlap(*args):
+    if not SEED_OVERLAP.exists() and os.environ.get("SEED_OVERLAP_OPTIONAL"):
+        pytest.skip("../shared fehlt; die Prüfung läuft im Projekt-CI")
     assert SEED_OVERLAP.exists(), f"{SEED_OVERLAP} fehlt (shared/ liegt neben dem Projekt)"
     return subprocess.run([str(SEED_OVERLAP), *args], cwd=ROOT, capture_output=True, text=True)
 
@@ -137,7 +140,10 @@ def test_no_sentence_is_copied_from_the_faq():
 
 
 def test_the_overlap_check_catches_a_copied_sentence(tmp_path):
-    seed = (ROOT.parent / "shared" / "seed" / "faq-social-media.txt").read_text(encoding="utf-8")
+    seed_file = ROOT.parent / "shared" / "seed" / "faq-social-media.txt"
+    if not seed_file.exists() and os.environ.get("SEED_OVERLAP_OPTIONAL"):
+        pytest.skip("../shared fehlt; die Prüfung läuft im Projekt-CI")
+    seed = seed_file.read_text(encoding="utf-8")
     copied = " ".join(seed.split()[40:52])
     page = tmp_path / "copied.md"
     page.write_text(f"# Test\n\n{copied}\n", encoding="utf-8")

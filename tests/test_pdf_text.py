@@ -1,0 +1,55 @@
+"""Text in the PDF: umlauts and ß survive extraction, and every character has a glyph in
+the fonts the print stylesheet names (otherwise WeasyPrint falls back or draws a box)."""
+
+import html
+import re
+import subprocess
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+FAMILIES = ["EB Garamond 12", "Lato"]
+
+
+def font_file(family: str) -> str:
+    return subprocess.run(["fc-match", "-f", "%{file}", family],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def missing_glyphs(text: str) -> dict[str, list[str]]:
+    """Characters of *text* that a family has no glyph for."""
+    chars = set(text) - set(" \n\t\r")
+    found = {}
+    for family in FAMILIES:
+        cmap = TTFont(font_file(family), fontNumber=0).getBestCmap()
+        if lacking := sorted(c for c in chars if ord(c) not in cmap):
+            found[family] = lacking
+    return found
+
+
+def visible_text(page: str) -> str:
+    return html.unescape(re.sub(r"<style.*?</style>|<[^>]+>", " ", page, flags=re.S))
+
+
+def test_the_print_fonts_are_the_ones_installed():
+    for family in FAMILIES:
+        assert family.split()[0].lower() in font_file(family).lower(), font_file(family)
+
+
+def test_every_character_has_a_glyph_in_the_print_fonts(handbook):
+    page = handbook.pdf.with_suffix(".html").read_text(encoding="utf-8")
+    assert missing_glyphs(visible_text(page)) == {}
+
+
+def test_the_glyph_check_notices_a_missing_glyph():
+    assert set(missing_glyphs("Häkchen ☐ und 🙂")["EB Garamond 12"]) == {"☐", "🙂"}
+
+
+@pytest.mark.parametrize("words", ["Über dieses Handbuch", "nüchterne Frage", "Gespräche",
+                                   "größter Nachteil", "Der Betreiber weiß Bescheid",
+                                   "Vor- und Nachteile im Überblick"])
+def test_umlauts_and_sharp_s_survive_extraction(handbook, words):
+    text = " ".join(p.extract_text() for p in PdfReader(handbook.pdf).pages)
+    text = re.sub(r"\s+", " ", text.replace("\u2010", "-"))
+    assert words in text
