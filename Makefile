@@ -15,16 +15,18 @@ SOURCES := conf.py $(shell find index.md chapters _ext _static _templates locale
              -type f -not -path '*/__pycache__/*' -not -name '*.mo' 2>/dev/null)
 
 # Debian packages: WeasyPrint's Pango, the print fonts, graphviz for diagrams, enchant +
-# German hunspell for the spelling check; chromium only for the browser tests.
+# German hunspell for the spelling check; for the tests chromium (browser checks) and
+# poppler-utils (pdftoppm renders the QR codes to read them back).
 BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core \
               graphviz libenchant-2-2 hunspell-de-de
-TEST_DEBS  := chromium
+TEST_DEBS  := chromium poppler-utils
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
 BUILD_DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 
-.PHONY: help html pdf test live clean lock setup
+.PHONY: help html pdf handouts test live clean lock setup
 help:
-	@echo "make html pdf   HTML-Seiten und PDF bauen (richtet beim ersten Mal alles ein)"
+	@echo "make html pdf   HTML-Seiten, PDF und Handouts bauen (richtet beim ersten Mal alles ein)"
+	@echo "make handouts   nur die Handouts: ein PDF je Kapitel und „Auf einen Blick“"
 	@echo "make test       alle Prüfungen"
 	@echo "make live       HTML mit Live-Reload für Schreibende"
 	@echo "make spelling | linkcheck | …   jedes andere sphinx-build -M Ziel"
@@ -67,9 +69,12 @@ lock: $(VENV)/.installed
 	  pyproject.toml -o requirements.lock
 
 # -- builds ------------------------------------------------------------------------------
-# Every HTML page links the PDF, so whichever of the two is built last puts it in the site.
-copy_pdf = if [ -f $(BUILDDIR)/pdf/$(PDFNAME).pdf ] && [ -d $(BUILDDIR)/html ]; then \
-	  cp $(BUILDDIR)/pdf/$(PDFNAME).pdf $(BUILDDIR)/html/; fi
+# Every HTML page links the PDF (and each chapter its handout), so whichever build runs
+# last puts them into the site.
+copy_pdf = if [ -d $(BUILDDIR)/html ]; then \
+	  if [ -f $(BUILDDIR)/pdf/$(PDFNAME).pdf ]; then cp $(BUILDDIR)/pdf/$(PDFNAME).pdf $(BUILDDIR)/html/; fi; \
+	  if [ -d $(BUILDDIR)/handouts ]; then mkdir -p $(BUILDDIR)/html/handouts && \
+	    cp $(BUILDDIR)/handouts/*.pdf $(BUILDDIR)/html/handouts/; fi; fi
 
 # Sphinx notices changed pages and templates itself, but not a changed extension,
 # translation or package: then the environment is read afresh (-E).
@@ -84,8 +89,14 @@ $(BUILDDIR)/pdf/$(PDFNAME).pdf: $(SOURCES) $(VENV)/.installed
 	$(SPHINXBUILD) -M pdf . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
 	@$(copy_pdf)
 
+$(BUILDDIR)/handouts/.stamp: $(SOURCES) $(VENV)/.installed
+	$(SPHINXBUILD) -M handouts . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
+	@touch $@
+	@$(copy_pdf)
+
 html: $(BUILDDIR)/html/.stamp
-pdf: $(BUILDDIR)/pdf/$(PDFNAME).pdf
+pdf: $(BUILDDIR)/pdf/$(PDFNAME).pdf handouts
+handouts: $(BUILDDIR)/handouts/.stamp
 
 test: $(VENV)/.installed $(VENV)/.test-debs
 	$(BIN)/python -m pytest

@@ -38,6 +38,7 @@ extensions = [
     "internal_links",
     "linkcheck_offline",
     "pdf",
+    "handouts",
 ]
 
 # -- MyST ----------------------------------------------------------------------

@@ -34,7 +34,7 @@ class _Page(HTMLParser):
                 self.links.append((self.getpos()[0], value))
 
 
-def check_site(outdir: Path, allowed_missing: set[str] = frozenset()) -> list[tuple[Path, int, str]]:
+def check_site(outdir: Path, produced_later=lambda path: False) -> list[tuple[Path, int, str]]:
     """Return (page, line, message) for every internal link in *outdir* that is dead."""
     pages: dict[Path, _Page] = {}
     for path in sorted(outdir.rglob("*.html")):
@@ -52,7 +52,8 @@ def check_site(outdir: Path, allowed_missing: set[str] = frozenset()) -> list[tu
                 continue  # external: `make linkcheck`'s job
             target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
             if parts.path and not target.exists():
-                if target.name in allowed_missing:
+                root = outdir.resolve()
+                if target.is_relative_to(root) and produced_later(target.relative_to(root)):
                     continue
                 problems.append((path, line, f"Datei fehlt: {link}"))
                 continue
@@ -66,9 +67,13 @@ def _check(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html" or app.builder.name != "html":
         return
     outdir = Path(app.outdir)
-    # The PDF is copied into the site by the PDF build, which runs after this one.
-    pdf = f"{app.config.pdf_basename}.pdf"
-    for page, line, message in check_site(outdir, {pdf}):
+    # The PDF builds run after this one and copy their PDFs into the site.
+    pdf = Path(f"{app.config.pdf_basename}.pdf")
+
+    def produced_later(path: Path) -> bool:
+        return path == pdf or (path.parent == Path("handouts") and path.suffix == ".pdf")
+
+    for page, line, message in check_site(outdir, produced_later):
         docname = page.relative_to(outdir).with_suffix("").as_posix()
         logger.warning("%s (in %s, Zeile %d)", message, page.relative_to(outdir), line,
                        location=docname if docname in app.env.all_docs else None,

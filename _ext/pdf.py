@@ -118,9 +118,9 @@ class PDFBuilder(SingleFileHTMLBuilder):
     search = False
     default_translator_class = PrintTranslator
 
-    @property
-    def pdf_path(self) -> Path:
-        return Path(self.outdir, f"{self.config.pdf_basename}.pdf")
+    def init(self) -> None:
+        super().init()
+        self.pages: list[Path] = []  # print pages written, each becomes one PDF
 
     # -- assembling ------------------------------------------------------------------
     def assemble_doctree(self) -> nodes.document:
@@ -135,30 +135,40 @@ class PDFBuilder(SingleFileHTMLBuilder):
         return tree
 
     def write_documents(self, _docnames: Any) -> None:
+        tree = self.prepare_tree()
+        context = {**self.print_context(), "body": self.to_html(tree),
+                   "toc": self.render_toc(tree), "index": self.render_index()}
+        self.write_page("print.html", context, f"{self.config.pdf_basename}.html")
+
+    # -- shared with the handout builder -------------------------------------------------
+    def prepare_tree(self) -> nodes.document:
         self.prepare_writing(self.env.all_docs.keys())
-        root = self.config.root_doc
         tree = self.assemble_doctree()
         self.env.toc_secnumbers = self.assemble_toc_secnumbers()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
-        self.write_doc_serialized(root, tree)
-        tree.settings = self.docsettings
+        self.write_doc_serialized(self.config.root_doc, tree)
         self.secnumbers, self.fignumbers = {}, {}
         self.imgpath, self.dlpath = "_images", "_downloads"
-        self.current_docname = root
+        self.current_docname = self.config.root_doc
+        return tree
+
+    def to_html(self, tree: nodes.document) -> str:
+        tree.settings = self.docsettings
         visitor = self.create_translator(tree, self)
         tree.walkabout(visitor)
-        context = self.print_context(tree, "".join(visitor.fragment))
-        page = self.templates.render("print.html", context)
-        Path(self.outdir, f"{self.config.pdf_basename}.html").write_text(page, encoding="utf-8")
+        return "".join(visitor.fragment)
 
-    def print_context(self, tree: nodes.document, body: str) -> dict[str, Any]:
+    def write_page(self, template: str, context: dict[str, Any], filename: str) -> Path:
+        path = Path(self.outdir, filename)
+        path.write_text(self.templates.render(template, context), encoding="utf-8")
+        self.pages.append(path)
+        return path
+
+    def print_context(self, url: str | None = None) -> dict[str, Any]:
         cfg = self.config
-        url = cfg.html_baseurl
+        url = cfg.html_baseurl if url is None else url
         return {
             **self.globalcontext,
-            "body": body,
-            "toc": self.render_toc(tree),
-            "index": self.render_index(),
             "author": cfg.author,
             "stand_iso": cfg.stand.isoformat(),
             "keywords": ", ".join(cfg.pdf_keywords),
@@ -221,7 +231,8 @@ class PDFBuilder(SingleFileHTMLBuilder):
             logger.warning("PDF nicht neu geschrieben: der Build hatte Warnungen.",
                            type="handbook", subtype="pdf_skipped")
             return
-        write_pdf(Path(self.outdir, f"{self.config.pdf_basename}.html"), self.pdf_path)
+        for page in self.pages:
+            write_pdf(page, page.with_suffix(".pdf"))
 
 
 def _ancestors(node: nodes.Node):

@@ -46,15 +46,21 @@ class Build:
     def pdf(self) -> Path:
         return self.out / "pdf" / pdf_name()
 
+    @property
+    def handouts(self) -> Path:
+        return self.out / "handouts"
+
 
 @pytest.fixture(scope="session")
 def handbook(tmp_path_factory) -> Build:
     """The real handbook, built as `make html pdf` builds it."""
     build = Build(ROOT, tmp_path_factory.mktemp("handbook"))
-    for builder in ("html", "pdf"):
+    for builder in ("html", "pdf", "handouts"):
         result = sphinx_build(builder, ROOT, build.out)
         assert result.returncode == 0, result.stderr
     shutil.copy(build.pdf, build.html / build.pdf.name)
+    shutil.copytree(build.handouts, build.html / "handouts",
+                    ignore=shutil.ignore_patterns("*.html", "_*"))
     return build
 
 

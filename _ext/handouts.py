@@ -1,0 +1,78 @@
+"""Builder ``handouts``: one PDF per chapter, and one page "Auf einen Blick".
+
+At a workshop the trainer often covers one topic and hands out just that. Each handout
+has the handbook's print design without cover and table of contents: a compact title
+block, the chapter, its footnoted URLs and, with ``html_baseurl`` set, a QR code of the
+chapter's online address. Links to other chapters cannot work on a handout's pages, so
+they turn into plain text. The overview gathers every chapter's short answer.
+"""
+
+import posixpath
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from pdf import PDFBuilder, PrintTranslator
+
+OVERVIEW = "00-auf-einen-blick"
+
+
+def handout_name(docname: str) -> str:
+    return posixpath.basename(docname)
+
+
+def unlink_outside(tree: nodes.Element) -> None:
+    """Links to targets that are not in *tree* become plain text."""
+    ids = {i for node in tree.findall(nodes.Element) for i in node.get("ids", [])}
+    ids |= {f"document-{sof['docname']}" for sof in tree.children}
+    for ref in list(tree.findall(nodes.reference)):
+        target = ref.get("refid") or ref.get("refuri", "").removeprefix("#")
+        internal = "refid" in ref or ref.get("refuri", "").startswith("#")
+        if internal and target not in ids:
+            ref.replace_self(nodes.inline("", "", *ref.children, classes=["unlinked"]))
+
+
+class HandoutBuilder(PDFBuilder):
+    name = "handouts"
+    epilog = "Die Handouts liegen in %(outdir)s."
+
+    def write_documents(self, _docnames: Any) -> None:
+        tree = self.prepare_tree()
+        answers = []
+        for chapter in tree.children:
+            docname = chapter["docname"]
+            single = tree.copy()
+            single.append(chapter.deepcopy())
+            unlink_outside(single)
+            page = docname + (self.config.html_file_suffix or ".html")
+            url = self.config.html_baseurl and posixpath.join(self.config.html_baseurl, page)
+            context = {**self.print_context(url), "body": self.to_html(single),
+                       "chapter_title": self.env.titles[docname].astext()}
+            self.write_page("handout.html", context, f"{handout_name(docname)}.html")
+            answers.append(self.short_answer(chapter))
+        overview = "".join(a for a in answers if a)
+        context = {**self.print_context(""), "body": overview, "overview": True,
+                   "chapter_title": "Auf einen Blick"}
+        self.write_page("handout.html", context, f"{OVERVIEW}.html")
+
+    def short_answer(self, chapter: nodes.Element) -> str:
+        """The chapter's "Kurz gesagt" box as a section of the overview page."""
+        for box in chapter.findall(nodes.admonition):
+            if "kurz-gesagt" in box["classes"]:
+                doc = nodes.document(self.docsettings, chapter.document.reporter)
+                section = nodes.section("", classes=["glance"],
+                                        ids=[f"glance-{handout_name(chapter['docname'])}"])
+                section += nodes.title("", self.env.titles[chapter["docname"]].astext())
+                section.extend(child.deepcopy() for child in box.children
+                               if not isinstance(child, nodes.title))
+                doc += section
+                return self.to_html(doc)
+        return ""
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("pdf")
+    app.add_builder(HandoutBuilder)
+    app.set_translator("handouts", PrintTranslator)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

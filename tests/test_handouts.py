@@ -1,0 +1,75 @@
+"""Workshop handouts: one PDF per chapter plus the one-page overview."""
+
+import subprocess
+
+import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+from conftest import ROOT, make_project, sphinx_build
+from test_pdf import chapter_titles, link_targets
+
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
+
+
+def first_page_text(pdf) -> str:
+    return PdfReader(pdf).pages[0].extract_text().replace("\n", " ").replace("\u2010", "-")
+
+
+def test_one_handout_per_chapter(handbook):
+    made = sorted(p.stem for p in handbook.handouts.glob("[0-9][0-9]-*.pdf"))
+    assert made == sorted(["00-auf-einen-blick", *(c.stem for c in CHAPTERS)])
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_handout_starts_with_its_chapter_and_counts_its_own_pages(handbook, chapter):
+    title = chapter.read_text(encoding="utf-8").splitlines()[0].removeprefix("# ")
+    reader = PdfReader(handbook.handouts / f"{chapter.stem}.pdf")
+    text = first_page_text(handbook.handouts / f"{chapter.stem}.pdf")
+    body = text.split("Stand: ", 1)[1]  # after the title block
+    assert title in body[:200], body[:200]
+    assert f"Seite 1 von {len(reader.pages)}" in text
+    assert "Inhalt" not in text.split(title)[0], "Handouts haben kein Inhaltsverzeichnis"
+
+
+def test_overview_gathers_every_short_answer_on_one_page(handbook):
+    reader = PdfReader(handbook.handouts / "00-auf-einen-blick.pdf")
+    assert len(reader.pages) == 1
+    text = first_page_text(handbook.handouts / "00-auf-einen-blick.pdf")
+    for title in chapter_titles():
+        if title != "Glossar":
+            assert title in text, title
+
+
+def test_chapter_pages_link_their_handout(handbook):
+    for chapter in CHAPTERS:
+        page = (handbook.html / "chapters" / f"{chapter.stem}.html").read_text(encoding="utf-8")
+        href = f"../handouts/{chapter.stem}.pdf"
+        assert f'href="{href}"' in page, chapter.stem
+        assert (handbook.html / "chapters" / href).resolve().is_file()
+
+
+def test_handout_links_all_resolve(handbook):
+    for pdf in handbook.handouts.glob("*.pdf"):
+        assert link_targets(PdfReader(pdf))[1] == [], pdf.name
+
+
+def read_qr(pdf, tmp_path) -> list[str]:
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    image = Image.open(next(tmp_path.glob("page*.png")))
+    return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+def test_qr_code_reads_back_as_the_chapters_online_address(tmp_path):
+    src = make_project(tmp_path / "src")
+    result = sphinx_build("handouts", src, tmp_path / "out", "-D",
+                          "html_baseurl=https://handbuch.example/online/")
+    assert result.returncode == 0, result.stderr
+    codes = read_qr(tmp_path / "out" / "handouts" / "one.pdf", tmp_path)
+    assert codes == ["https://handbuch.example/online/chapters/one.html"]
+
+
+def test_without_a_base_url_there_is_no_qr_code(handbook, tmp_path):
+    assert read_qr(handbook.handouts / f"{CHAPTERS[1].stem}.pdf", tmp_path) == []
