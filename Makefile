@@ -23,12 +23,13 @@ TEST_DEBS  := chromium poppler-utils
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
 BUILD_DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 
-.PHONY: help html pdf handouts test live clean lock setup
+.PHONY: help html pdf handouts test bench live clean lock setup
 help:
 	@echo "make html pdf   HTML-Seiten, PDF und Handouts bauen (richtet beim ersten Mal alles ein)"
 	@echo "make handouts   nur die Handouts: ein PDF je Kapitel und „Auf einen Blick“"
 	@echo "make test       alle Prüfungen"
 	@echo "make live       HTML mit Live-Reload für Schreibende"
+	@echo "make bench      Messwerte: Bauzeit, Speicher, PDF-Größe, Vergleich mit sphinx-simplepdf"
 	@echo "make spelling | linkcheck | …   jedes andere sphinx-build -M Ziel"
 	@echo "make lock       requirements.lock aus pyproject.toml neu erzeugen"
 
@@ -100,6 +101,10 @@ handouts: $(BUILDDIR)/handouts/.stamp
 
 test: $(VENV)/.installed $(VENV)/.test-debs
 	$(BIN)/python -m pytest
+
+# Figures, not tests: times, memory and PDF size against sphinx-simplepdf (README).
+bench: $(VENV)/.installed $(VENV)/.test-debs
+	$(BIN)/python tests/bench/bench.py $(BENCH_ARGS)
 
 live: $(VENV)/.installed
 	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html --ignore '$(BUILDDIR)/*' --ignore '$(VENV)/*' -n

@@ -15,6 +15,7 @@ The PDF is written atomically, and WeasyPrint may read only files below the buil
 output folder.
 """
 
+import hashlib
 import html
 import os
 import re
@@ -231,8 +232,25 @@ class PDFBuilder(SingleFileHTMLBuilder):
             logger.warning("PDF nicht neu geschrieben: der Build hatte Warnungen.",
                            type="handbook", subtype="pdf_skipped")
             return
-        for page in self.pages:
-            write_pdf(page, page.with_suffix(".pdf"))
+        self.typeset_changed(self.pages)
+
+    def typeset_changed(self, pages: list[Path]) -> None:
+        """Run WeasyPrint only for pages whose HTML or stylesheet changed since the last PDF.
+
+        Editing one chapter then re-typesets the book and that chapter's handout, not all.
+        """
+        import weasyprint
+
+        style = (self.outdir / "_static" / "print.css").read_bytes()
+        for page in pages:
+            pdf, stamp = page.with_suffix(".pdf"), page.with_suffix(".key")
+            key = hashlib.sha256(page.read_bytes() + style + weasyprint.__version__.encode())
+            if pdf.exists() and stamp.exists() and stamp.read_text() == key.hexdigest():
+                logger.info("unverändert: %s", pdf.name)
+                continue
+            stamp.unlink(missing_ok=True)
+            if write_pdf(page, pdf):
+                stamp.write_text(key.hexdigest())
 
 
 def _ancestors(node: nodes.Node):
@@ -263,8 +281,10 @@ class LocalOnlyFetcher:
         raise FatalURLFetchingError(f"Das PDF darf nur Dateien aus {self.folder} laden: {url}")
 
 
-def write_pdf(source: Path, target: Path) -> None:
-    """Typeset *source* into *target*; on any failure the old *target* stays as it was."""
+def write_pdf(source: Path, target: Path) -> bool:
+    """Typeset *source* into *target*; on any failure the old *target* stays as it was.
+
+    Returns whether *target* was written."""
     import logging as stdlib_logging
 
     from weasyprint import HTML
@@ -302,6 +322,7 @@ def write_pdf(source: Path, target: Path) -> None:
     for message in problems:
         logger.warning("WeasyPrint (%s): %s", source.name, message,
                        type="handbook", subtype="weasyprint")
+    return not problems
 
 
 def setup(app: Sphinx) -> dict:

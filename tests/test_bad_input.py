@@ -85,3 +85,15 @@ def test_a_missing_table_file_is_named(tmp_path):
     result = sphinx_build("html", src, tmp_path / "out")
     assert result.returncode != 0
     assert "fehlt.csv: kann nicht gelesen werden" in result.stderr, result.stderr
+
+
+def test_only_changed_pages_are_typeset_again(good_project):
+    src, out, before = good_project
+    pdf = out / "pdf" / pdf_name()
+    stamp = pdf.stat().st_mtime_ns
+    assert sphinx_build("pdf", src, out, "-E").returncode == 0
+    assert pdf.stat().st_mtime_ns == stamp, "unveränderte Seite neu gesetzt"
+    css = src / "_static" / "print.css"
+    css.write_text(css.read_text() + "\nh1 { color: black; }\n")
+    assert sphinx_build("pdf", src, out).returncode == 0
+    assert pdf.stat().st_mtime_ns != stamp, "geänderte Gestaltung nicht übernommen"

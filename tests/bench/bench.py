@@ -1,0 +1,172 @@
+"""Build benchmark: times, peak memory and PDF size, against sphinx-simplepdf as the peer.
+
+    make bench                      # all of it (about 15 minutes on 2 cores)
+    make bench BENCH_ARGS="--scales 1,10"
+
+Prints one table. The repository's own _build/ is used for the make measurements (clean
+build, no-op rebuild, one edited chapter); the scaled runs build copies of the handbook
+with its chapters repeated, under _build/bench/. sphinx-simplepdf is installed only into
+_build/bench/venv-simplepdf, next to the same locked packages the handbook uses.
+Figures go to the console, never into tests.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / "_build" / "bench"
+PEER_VENV = WORK / "venv-simplepdf"
+PEER_VERSION = "1.7.0"
+INFRASTRUCTURE = ["conf.py", "_ext", "_static", "_templates", "locale", "wordlist.txt"]
+
+
+def measure(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
+    """Run *cmd*; return wall seconds and the peak memory (MB) of its largest process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = proc.stderr.read()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        sys.exit(f"fehlgeschlagen: {' '.join(cmd)}\n{stderr[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def pdf_pages(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.M)[1])
+
+
+def peer_python() -> Path:
+    if not (PEER_VENV / "bin" / "sphinx-build").exists():
+        print("Richte sphinx-simplepdf ein (nur für den Vergleich) …", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        pip = [str(PEER_VENV / "bin" / "python"), "-m", "pip", "install", "-q",
+               "--disable-pip-version-check"]
+        subprocess.run([*pip, "--require-hashes", "--no-deps", "-r",
+                        str(ROOT / "requirements.lock")], check=True)
+        subprocess.run([*pip, f"sphinx-simplepdf=={PEER_VERSION}"], check=True)
+    return PEER_VENV / "bin"
+
+
+def scaled_sources(factor: int) -> Path:
+    """The handbook with every topic chapter repeated *factor* times."""
+    src = WORK / f"src-{factor}x"
+    if src.exists():
+        shutil.rmtree(src)
+    src.mkdir(parents=True)
+    for name in INFRASTRUCTURE:
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, src / name)
+    shutil.copytree(ROOT / "chapters", src / "chapters",
+                    ignore=shutil.ignore_patterns("[0-9][0-9]-*.md"))
+    entries = []
+    for round_ in range(1, factor + 1):
+        for chapter in sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md")):
+            if "glossary" in chapter.name and round_ > 1:
+                continue
+            text = chapter.read_text(encoding="utf-8")
+            # labels must stay unique across the copies
+            text = re.sub(r"^:name: .*\n", "", text, flags=re.M)
+            name = f"r{round_:02d}-{chapter.stem}"
+            (src / "chapters" / f"{name}.md").write_text(text, encoding="utf-8")
+            entries.append(f"chapters/{name}")
+    index = (ROOT / "index.md").read_text(encoding="utf-8")
+    head = index.split("```{toctree}")[0]
+    (src / "index.md").write_text(
+        head + "```{toctree}\n:hidden:\n\n" + "\n".join(entries) + "\n```\n", encoding="utf-8")
+    (src / "conf.py").write_text((src / "conf.py").read_text() +
+                                 '\nextensions.append("sphinx_simplepdf")\n', encoding="utf-8")
+    return src
+
+
+def build_ours(src: Path) -> dict:
+    out = src / "_out-ours"
+    shutil.rmtree(out, ignore_errors=True)
+    seconds, peak = measure([str(ROOT / ".venv" / "bin" / "sphinx-build"), "-M", "pdf",
+                             str(src), str(out), "-q"])
+    pdf = next((out / "pdf").glob("*.pdf"))
+    return {"s": seconds, "mb": peak, "pages": pdf_pages(pdf), "bytes": pdf.stat().st_size}
+
+
+def build_peer(src: Path, bin_dir: Path) -> dict:
+    out = src / "_out-peer"
+    shutil.rmtree(out, ignore_errors=True)
+    # simplepdf runs the `weasyprint` command, so its venv must be on PATH.
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    seconds, peak = measure([str(bin_dir / "sphinx-build"), "-M", "simplepdf", str(src),
+                             str(out), "-q"], env=env)
+    pdf = next((out / "simplepdf").glob("*.pdf"))
+    return {"s": seconds, "mb": peak, "pages": pdf_pages(pdf), "bytes": pdf.stat().st_size}
+
+
+def make_figures() -> list[tuple[str, str]]:
+    print("make: sauberer Build, Leerlauf, ein Kapitel geändert …", flush=True)
+    subprocess.run(["make", "-s", "setup"], cwd=ROOT, check=True)
+    # Not `make clean`: that would also remove the peer's environment under _build/bench.
+    for output in ("html", "pdf", "handouts", "doctrees"):
+        shutil.rmtree(ROOT / "_build" / output, ignore_errors=True)
+    clean, clean_mb = measure(["make", "html", "pdf"])
+    noop, _ = measure(["make", "html", "pdf"])
+    chapter = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))[1]
+    original = chapter.read_text(encoding="utf-8")
+    try:  # a real edit: a touched but unchanged chapter would not be typeset again
+        chapter.write_text(original + "\nEin Absatz, den der Benchmark ergänzt.\n", encoding="utf-8")
+        edited, _ = measure(["make", "html", "pdf"])
+    finally:
+        chapter.write_text(original, encoding="utf-8")
+    book = next((ROOT / "_build" / "pdf").glob("*.pdf"))
+    pages = pdf_pages(book)
+    return [
+        ("make html pdf, sauber (mit Handouts)", f"{clean:.1f} s, {clean_mb:.0f} MB Spitze"),
+        ("make html pdf, nichts geändert", f"{noop:.2f} s"),
+        (f"make html pdf, {chapter.name} geändert", f"{edited:.1f} s = {edited / clean:.2f} × sauber"
+                                                    f" (Ziel ≤ 0,5)"),
+        ("PDF je Seite", f"{book.stat().st_size / pages / 1024:.1f} KB bei {pages} Seiten"
+                         " (Ziel ≤ 10 KB)"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default="1,10,50")
+    parser.add_argument("--no-make", action="store_true", help="nur die Skalierung messen")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    rows = [] if args.no_make else make_figures()
+    peer_bin = peer_python()
+    scaling = []
+    for factor in (int(f) for f in args.scales.split(",")):
+        print(f"Skalierung {factor}× …", flush=True)
+        src = scaled_sources(factor)
+        scaling.append((factor, build_ours(src), build_peer(src, peer_bin)))
+        shutil.rmtree(src)
+
+    print()
+    print("| Messung | Ergebnis |")
+    print("| --- | --- |")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    print()
+    print("PDF allein (sphinx-build -M pdf), sauber, gegen sphinx-simplepdf "
+          f"{PEER_VERSION} auf denselben Quellen im selben Lauf:")
+    print()
+    print("| Umfang | Seiten (wir / simplepdf) | Zeit wir | Zeit simplepdf | Verhältnis (Ziel ≤ 0,6)"
+          " | Spitze wir | Spitze simplepdf | KB/Seite wir |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for factor, ours, peer in scaling:
+        print(f"| {factor}× | {ours['pages']} / {peer['pages']} | {ours['s']:.1f} s | "
+              f"{peer['s']:.1f} s | {ours['s'] / peer['s']:.2f} | {ours['mb']:.0f} MB | "
+              f"{peer['mb']:.0f} MB | {ours['bytes'] / ours['pages'] / 1024:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
