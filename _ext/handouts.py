@@ -13,7 +13,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from pdf import PDFBuilder, PrintTranslator
+from pdf import PDFBuilder
 
 OVERVIEW = "00-auf-einen-blick"
 
@@ -74,5 +74,4 @@ class HandoutBuilder(PDFBuilder):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("pdf")
     app.add_builder(HandoutBuilder)
-    app.set_translator("handouts", PrintTranslator)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

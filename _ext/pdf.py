@@ -128,8 +128,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
         tree = super().assemble_doctree()
         # Only the chapters: the root document's own text is the screen landing page.
         chapters = [sof for sof in tree.findall(addnodes.start_of_file)
-                    if not isinstance(sof.parent, addnodes.start_of_file)
-                    and not any(isinstance(a, addnodes.start_of_file) for a in _ancestors(sof))]
+                    if not any(isinstance(a, addnodes.start_of_file) for a in _ancestors(sof))]
         tree.children = []
         tree.extend(chapters)
         localise_ids(tree, self.config.root_doc)
@@ -201,6 +200,8 @@ class PDFBuilder(SingleFileHTMLBuilder):
             out = []
             for _main, uri in refs:
                 doc, _, fragment = uri[len("#document-"):].partition("#")
+                if doc == self.config.root_doc:
+                    continue  # the landing page is not part of the PDF
                 out.append(f'<a class="index-page" href="#{doc_slug(doc)}--{fragment}"></a>')
             return ", ".join(out)
 
@@ -327,5 +328,4 @@ def write_pdf(source: Path, target: Path) -> bool:
 
 def setup(app: Sphinx) -> dict:
     app.add_builder(PDFBuilder)
-    app.set_translator("pdf", PrintTranslator)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
