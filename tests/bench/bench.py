@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,15 +36,15 @@ except ImportError:
 
 def measure(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
     """Run *cmd*; return wall seconds and the peak memory (MB) of its largest process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    stderr = proc.stderr.read()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        sys.exit(f"fehlgeschlagen: {' '.join(cmd)}\n{stderr[-3000:]}")
+    # stderr goes to a file: a pipe nobody reads while waiting fills up and blocks the build.
+    with tempfile.TemporaryFile("w+") as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status):
+            log.seek(0)
+            sys.exit(f"fehlgeschlagen: {' '.join(cmd)}\n{log.read()[-3000:]}")
     return seconds, usage.ru_maxrss / 1024
 
 
@@ -149,12 +150,17 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
 
     rows = [] if args.no_make else make_figures()
+    for name, value in rows:
+        print(f"  {name}: {value}", flush=True)
     peer_bin = peer_python()
     scaling = []
     for factor in (int(f) for f in args.scales.split(",")):
         print(f"Skalierung {factor}× …", flush=True)
         src = scaled_sources(factor)
-        scaling.append((factor, build_ours(src), build_peer(src, peer_bin)))
+        ours, peer = build_ours(src), build_peer(src, peer_bin)
+        print(f"  wir {ours['s']:.1f} s / {ours['mb']:.0f} MB, simplepdf {peer['s']:.1f} s / "
+              f"{peer['mb']:.0f} MB", flush=True)
+        scaling.append((factor, ours, peer))
         shutil.rmtree(src)
 
     print()
