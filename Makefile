@@ -43,7 +43,7 @@ define ensure_debs
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "Es fehlen Debian-Pakete. Bitte einmal ausführen:"; \
-	    echo "  sudo apt-get install $$missing"; exit 1; \
+	    echo "  sudo apt-get install" $$missing; exit 1; \
 	  fi; \
 	fi
 endef

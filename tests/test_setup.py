@@ -1,0 +1,37 @@
+"""The set-up promise: a hashed lock, and a clear word when system packages are missing."""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+def test_every_locked_package_is_pinned_with_a_hash():
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    requirements = re.findall(r"^[a-z0-9][\w.-]*\b.*$", lock, re.M)
+    hashed = re.findall(r"^[a-z0-9][\w.-]*==[\w.]+ \\\n(?:\s+--hash=sha256:[0-9a-f]{64}.*\n)+", lock, re.M)
+    assert len(requirements) > 30
+    assert len(hashed) == len(requirements), set(requirements) - {h.split(" ")[0] for h in hashed}
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runuser"),
+                    reason="braucht root, um als anderer Benutzer zu prüfen")
+def test_without_root_missing_packages_are_named_in_one_sudo_line():
+    tmp_path = Path(tempfile.mkdtemp(prefix="handbuch-setup-"))
+    tmp_path.chmod(0o777)
+    result = subprocess.run(
+        ["runuser", "-u", "nobody", "--", "make", "-s", "-C", str(ROOT),
+         f"VENV={tmp_path}/venv", "BUILD_DEBS=gibt-es-nicht-eins gibt-es-nicht-zwei",
+         f"{tmp_path}/venv/.debs"],
+        capture_output=True, text=True)
+    shutil.rmtree(tmp_path)
+    assert result.returncode != 0
+    assert "sudo apt-get install gibt-es-nicht-eins gibt-es-nicht-zwei" in result.stdout, \
+        result.stdout + result.stderr
+    assert "venv" not in result.stderr, "abgebrochen, bevor irgendetwas angelegt wird"
