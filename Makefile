@@ -11,7 +11,7 @@ BUILDDIR    := _build
 PDFNAME     := $(shell sed -n 's/^pdf_basename = "\(.*\)"/\1/p' conf.py)
 
 # What the build reads: a change to any of these makes the next build do work.
-SOURCES := conf.py $(shell find index.md chapters _ext _static _templates locale wordlist.txt \
+SOURCES := conf.py pyproject.toml $(shell find index.md chapters _ext _static _templates locale wordlist.txt \
              -type f -not -path '*/__pycache__/*' -not -name '*.mo' 2>/dev/null)
 
 # Debian packages: WeasyPrint's Pango, the print fonts, graphviz for diagrams, enchant +
@@ -39,7 +39,7 @@ define ensure_debs
 	  | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installiere Debian-Pakete: $$missing"; \
+	    echo "Installiere Debian-Pakete:" $$missing; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "Es fehlen Debian-Pakete. Bitte einmal ausführen:"; \
@@ -56,7 +56,7 @@ $(VENV)/.test-debs: Makefile
 	$(call ensure_debs,$(TEST_DEBS))
 	@mkdir -p $(VENV) && touch $@
 
-# The venv is made anew only when it is missing or the lock changed.
+# The venv is made when missing and brought up to the lock whenever the lock changes.
 $(VENV)/.installed: requirements.lock | $(VENV)/.debs
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps \
@@ -116,7 +116,7 @@ clean:
 linkcheck: SPHINXOPTS := -W --keep-going -n
 
 # Files are never sphinx-build targets: keep the catch-all below away from them.
-Makefile requirements.lock pyproject.toml $(SOURCES): ;
+Makefile requirements.lock $(SOURCES): ;
 
 # Anything else is a sphinx-build target (spelling, linkcheck, dirhtml, …).
 %: $(VENV)/.installed

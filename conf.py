@@ -1,7 +1,8 @@
-"""Sphinx configuration: the one place for the handbook's title, version and Stand date."""
+"""Sphinx configuration: the one place for every setting, the title and the Stand date."""
 
 import datetime
 import sys
+import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
@@ -10,7 +11,9 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 project = "Vernetzt, aber mit Plan"
 subtitle = "XING, LinkedIn und Facebook für Freiberufler und kleine Unternehmen"
 author = "Redaktion „Vernetzt, aber mit Plan“"
-version = release = "1.0"
+# The version lives in pyproject.toml, the project's one declaration of itself.
+version = release = tomllib.loads(
+    (Path(__file__).parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 # Every statement about platform features is as of this date.
 stand = datetime.date(2026, 11, 26)
 copyright = f"{stand.year}, {author}"

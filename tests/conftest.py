@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-INFRASTRUCTURE = ["conf.py", "_ext", "_static", "_templates", "locale", "wordlist.txt"]
+INFRASTRUCTURE = ["conf.py", "pyproject.toml", "_ext", "_static", "_templates", "locale",
+                  "wordlist.txt"]
 STRICT = ["-W", "--keep-going", "-n"]
 
 

@@ -88,7 +88,7 @@ def test_running_header_and_page_footer(reader, texts):
 def test_cover_shows_title_version_and_stand(texts):
     conf = (ROOT / "conf.py").read_text(encoding="utf-8")
     project = re.search(r'^project = "(.+)"', conf, re.M)[1]
-    version = re.search(r'^version = release = "(.+)"', conf, re.M)[1]
+    version = re.search(r'^version = "(.+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
     cover = texts[0]
     assert project in cover and version in cover and "Stand" in cover
 

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "_build" / "bench"
 PEER_VENV = WORK / "venv-simplepdf"
 PEER_VERSION = "1.7.0"
-INFRASTRUCTURE = ["conf.py", "_ext", "_static", "_templates", "locale", "wordlist.txt"]
+INFRASTRUCTURE = ["conf.py", "pyproject.toml", "_ext", "_static", "_templates", "locale",
+                  "wordlist.txt"]
 PEER_CONF = """
 try:
     import sphinx_simplepdf  # noqa: F401
