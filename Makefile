@@ -6,7 +6,7 @@ PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
 SPHINXBUILD := $(BIN)/sphinx-build
-SPHINXOPTS  ?= -W --keep-going -n -q
+SPHINXOPTS  ?= -W --keep-going -n
 BUILDDIR    := _build
 PDFNAME     := $(shell sed -n 's/^pdf_basename = "\(.*\)"/\1/p' conf.py)
 
@@ -111,9 +111,6 @@ live: $(VENV)/.installed
 
 clean:
 	rm -rf $(BUILDDIR)
-
-# linkcheck reports what it could not check on the console: not quiet.
-linkcheck: SPHINXOPTS := -W --keep-going -n
 
 # Files are never sphinx-build targets: keep the catch-all below away from them.
 Makefile requirements.lock $(SOURCES): ;

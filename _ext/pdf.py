@@ -287,9 +287,11 @@ def write_pdf(source: Path, target: Path) -> bool:
 
     Returns whether *target* was written."""
     import logging as stdlib_logging
+    import time
 
     from weasyprint import HTML
-    from weasyprint.logger import LOGGER, PROGRESS_LOGGER
+    from weasyprint.logger import LOGGER
+    from weasyprint.urls import FatalURLFetchingError
 
     problems: list[str] = []
 
@@ -297,28 +299,24 @@ def write_pdf(source: Path, target: Path) -> bool:
         def emit(self, record: stdlib_logging.LogRecord) -> None:
             problems.append(record.getMessage())
 
-    class Progress(stdlib_logging.Handler):
-        def emit(self, record: stdlib_logging.LogRecord) -> None:
-            logger.info("WeasyPrint: %s", record.getMessage())
-
-    collect, progress = Collect(stdlib_logging.WARNING), Progress()
+    collect = Collect(stdlib_logging.WARNING)
     LOGGER.addHandler(collect)
-    PROGRESS_LOGGER.addHandler(progress)
-    PROGRESS_LOGGER.setLevel(stdlib_logging.INFO)
     partial = target.with_name(f".{target.name}.partial")
-    from weasyprint.urls import FatalURLFetchingError
-
+    logger.info("WeasyPrint setzt %s …", target.name)
+    start = time.perf_counter()
     try:
-        HTML(filename=source, url_fetcher=LocalOnlyFetcher(source.parent)).write_pdf(
-            partial, pdf_variant="pdf/ua-1")
+        document = HTML(filename=source, url_fetcher=LocalOnlyFetcher(source.parent)).render(
+            pdf_variant="pdf/ua-1")
+        document.write_pdf(partial, pdf_variant="pdf/ua-1")
         # A dead anchor or a missing font is a broken PDF: keep the previous one.
         if not problems:
             os.replace(partial, target)
+            logger.info("  %s: %d Seiten in %.1f s", target.name, len(document.pages),
+                        time.perf_counter() - start)
     except FatalURLFetchingError as exc:
         raise PDFError(str(exc)) from None
     finally:
         LOGGER.removeHandler(collect)
-        PROGRESS_LOGGER.removeHandler(progress)
         partial.unlink(missing_ok=True)
     for message in problems:
         logger.warning("WeasyPrint (%s): %s", source.name, message,
