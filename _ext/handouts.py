@@ -71,7 +71,14 @@ class HandoutBuilder(PDFBuilder):
         return ""
 
 
+def _publish(app: Sphinx, config) -> None:
+    # The HTML pages link the handouts, which `make` copies into the site's handouts/.
+    config.html_context = {**config.html_context, "handout_dir": HandoutBuilder.name,
+                           "handout_overview": f"{OVERVIEW}.pdf"}
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("pdf")
     app.add_builder(HandoutBuilder)
+    app.connect("config-inited", _publish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -71,7 +71,8 @@ def _check(app: Sphinx, exception: Exception | None) -> None:
     pdf = Path(f"{app.config.pdf_basename}.pdf")
 
     def produced_later(path: Path) -> bool:
-        return path == pdf or (path.parent == Path("handouts") and path.suffix == ".pdf")
+        handouts = Path(app.config.html_context.get("handout_dir", "-"))
+        return path == pdf or (path.parent == handouts and path.suffix == ".pdf")
 
     for page, line, message in check_site(outdir, produced_later):
         docname = page.relative_to(outdir).with_suffix("").as_posix()

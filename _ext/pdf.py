@@ -17,8 +17,10 @@ output folder.
 
 import hashlib
 import html
+import logging as stdlib_logging
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,8 +41,9 @@ logger = logging.getLogger(__name__)
 EXTERNAL = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 
 
-def doc_slug(docname: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
+def local_id(docname: str, old: str) -> str:
+    """The id *old* of document *docname*, made unique in the one-page print HTML."""
+    return re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-") + "--" + old
 
 
 def localise_ids(tree: nodes.Element, root: str) -> None:
@@ -55,7 +58,7 @@ def localise_ids(tree: nodes.Element, root: str) -> None:
         if node.get("ids"):
             new = []
             for old in node["ids"]:
-                idmap[doc, old] = f"{doc_slug(doc)}--{old}"
+                idmap[doc, old] = local_id(doc, old)
                 new.append(idmap[doc, old])
             node["ids"] = new
         for child in node.children:
@@ -202,7 +205,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
                 doc, _, fragment = uri[len("#document-"):].partition("#")
                 if doc == self.config.root_doc:
                     continue  # the landing page is not part of the PDF
-                out.append(f'<a class="index-page" href="#{doc_slug(doc)}--{fragment}"></a>')
+                out.append(f'<a class="index-page" href="#{local_id(doc, fragment)}"></a>')
             return ", ".join(out)
 
         groups = []
@@ -286,9 +289,7 @@ def write_pdf(source: Path, target: Path) -> bool:
     """Typeset *source* into *target*; on any failure the old *target* stays as it was.
 
     Returns whether *target* was written."""
-    import logging as stdlib_logging
-    import time
-
+    # Imported here: every build loads this extension, only PDF builds need WeasyPrint.
     from weasyprint import HTML
     from weasyprint.logger import LOGGER
     from weasyprint.urls import FatalURLFetchingError
@@ -305,9 +306,11 @@ def write_pdf(source: Path, target: Path) -> bool:
     logger.info("WeasyPrint setzt %s …", target.name)
     start = time.perf_counter()
     try:
+        # Tagged and accessible; WeasyPrint wants the variant at layout and at output.
+        options = {"pdf_variant": "pdf/ua-1"}
         document = HTML(filename=source, url_fetcher=LocalOnlyFetcher(source.parent)).render(
-            pdf_variant="pdf/ua-1")
-        document.write_pdf(partial, pdf_variant="pdf/ua-1")
+            **options)
+        document.write_pdf(partial, **options)
         # A dead anchor or a missing font is a broken PDF: keep the previous one.
         if not problems:
             os.replace(partial, target)

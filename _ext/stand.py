@@ -23,7 +23,6 @@ def _publish(app: Sphinx, config: Config) -> None:
         # A badge next to every statement about platform features (sphinx-design role).
         "stand_badge": f"{{bdg-secondary}}`Stand: {text}`",
         "version": config.version,
-        "titel": config.project,
     }
     config.html_context = {
         **config.html_context,

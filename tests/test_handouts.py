@@ -50,6 +50,12 @@ def test_chapter_pages_link_their_handout(handbook):
         assert (handbook.html / "chapters" / href).resolve().is_file()
 
 
+def test_start_page_links_the_overview(handbook):
+    page = (handbook.html / "index.html").read_text(encoding="utf-8")
+    assert 'href="handouts/00-auf-einen-blick.pdf"' in page
+    assert (handbook.html / "handouts" / "00-auf-einen-blick.pdf").is_file()
+
+
 def test_handout_links_all_resolve(handbook):
     for pdf in handbook.handouts.glob("*.pdf"):
         assert link_targets(PdfReader(pdf))[1] == [], pdf.name
