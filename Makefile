@@ -16,10 +16,11 @@ SOURCES := conf.py pyproject.toml $(shell find index.md chapters _ext _static _t
 
 # Debian packages: WeasyPrint's Pango, the print fonts, graphviz for diagrams, enchant +
 # German hunspell for the spelling check; for the tests chromium (browser checks) and
-# poppler-utils (pdftoppm renders the QR codes to read them back), fontconfig (fc-match).
+# poppler-utils (pdftoppm renders the QR codes to read them back), fontconfig (fc-match),
+# libatomic1 (the node binary inside Playwright's wheel needs it; a fresh Debian lacks it).
 BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core \
               graphviz libenchant-2-2 hunspell-de-de
-TEST_DEBS  := chromium poppler-utils fontconfig
+TEST_DEBS  := chromium poppler-utils fontconfig libatomic1
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
 BUILD_DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 

@@ -23,10 +23,13 @@ def test_every_locked_package_is_pinned_with_a_hash():
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runuser"),
                     reason="braucht root, um als anderer Benutzer zu prüfen")
 def test_without_root_missing_packages_are_named_in_one_sudo_line():
+    # A copy of the Makefile in a folder the other user may enter (the checkout may
+    # live in root's home, which nobody else can read).
     tmp_path = Path(tempfile.mkdtemp(prefix="handbuch-setup-"))
     tmp_path.chmod(0o777)
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
     result = subprocess.run(
-        ["runuser", "-u", "nobody", "--", "make", "-s", "-C", str(ROOT),
+        ["runuser", "-u", "nobody", "--", "make", "-s", "-C", str(tmp_path),
          f"VENV={tmp_path}/venv", "BUILD_DEBS=gibt-es-nicht-eins gibt-es-nicht-zwei",
          f"{tmp_path}/venv/.debs"],
         capture_output=True, text=True)
