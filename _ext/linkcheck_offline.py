@@ -15,6 +15,8 @@ from sphinx.builders.linkcheck import (
 )
 from sphinx.util import logging
 
+from german import count
+
 logger = logging.getLogger(__name__)
 
 NETWORK_ERRORS = (
@@ -39,7 +41,8 @@ class OfflineAwareLinkCheck(CheckExternalLinksBuilder):
             (self.outdir / "output.txt").write_text(
                 "nicht geprüft (kein Netz):\n" + "\n".join(lines) + "\n", encoding="utf-8")
             logger.info("")
-            logger.info("Keine Verbindung ins Netz: %d externe Links nicht geprüft:", len(checked))
+            logger.info("Keine Verbindung ins Netz: %s nicht geprüft:",
+                        count(len(checked), "externer Link", "externe Links"))
             for line in lines:
                 logger.info("  %s", line)
             logger.info("Bitte mit Netz erneut prüfen: make linkcheck")

@@ -6,13 +6,10 @@ MyST (``{{ stand }}`` in Markdown) and to the HTML templates (``stand_text``).
 
 import datetime
 
-from babel.dates import format_date
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-
-def german_date(date: datetime.date) -> str:
-    return format_date(date, "d. MMMM y", locale="de_DE")
+from german import german_date
 
 
 def _publish(app: Sphinx, config: Config) -> None:

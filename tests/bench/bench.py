@@ -20,12 +20,17 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
+from german import decimal  # noqa: E402  (figures with a decimal comma)
+
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "_build" / "bench"
 PEER_VENV = WORK / "venv-simplepdf"
 PEER_VERSION = "1.7.0"
 INFRASTRUCTURE = ["conf.py", "pyproject.toml", "_ext", "_static", "_templates", "locale",
                   "wordlist.txt"]
+# Reference lists appear once; their entries are cited from every copy of the topics.
+ONCE = ("glossary", "sources")
 PEER_CONF = """
 try:
     import sphinx_simplepdf  # noqa: F401
@@ -66,6 +71,13 @@ def peer_python() -> Path:
     return PEER_VENV / "bin"
 
 
+def copy_labels(text: str, round_: int) -> str:
+    """Chapter labels and the references to them, made unique for one copy (the reference
+    lists exist once, in the first)."""
+    text = re.sub(r"([(`])kap-", rf"\1r{round_:02d}-kap-", text)
+    return re.sub(rf"r{round_:02d}-kap-({'|'.join(ONCE)})", r"r01-kap-\1", text)
+
+
 def scaled_sources(factor: int) -> Path:
     """The handbook with every topic chapter repeated *factor* times."""
     src = WORK / f"src-{factor}x"
@@ -79,16 +91,17 @@ def scaled_sources(factor: int) -> Path:
     entries = []
     for round_ in range(1, factor + 1):
         for chapter in sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md")):
-            if "glossary" in chapter.name and round_ > 1:
+            if chapter.stem.endswith(ONCE) and round_ > 1:
                 continue
             text = chapter.read_text(encoding="utf-8")
             # labels must stay unique across the copies
             text = re.sub(r"^:name: .*\n", "", text, flags=re.M)
+            text = copy_labels(text, round_)
             name = f"r{round_:02d}-{chapter.stem}"
             (src / "chapters" / f"{name}.md").write_text(text, encoding="utf-8")
             entries.append(f"chapters/{name}")
     index = (ROOT / "index.md").read_text(encoding="utf-8")
-    head = index.split("```{toctree}")[0]
+    head = re.sub(r"chapters/(\d\d-)", r"chapters/r01-\1", copy_labels(index.split("```{toctree}")[0], 1))
     (src / "index.md").write_text(
         head + "```{toctree}\n:hidden:\n\n" + "\n".join(entries) + "\n```\n", encoding="utf-8")
     # The peer's extension exists only in its own environment.
@@ -134,11 +147,11 @@ def make_figures() -> list[tuple[str, str]]:
     book = next((ROOT / "_build" / "pdf").glob("*.pdf"))
     pages = pdf_pages(book)
     return [
-        ("make html pdf, sauber (mit Handouts)", f"{clean:.1f} s, {clean_mb:.0f} MB Spitze"),
-        ("make html pdf, nichts geändert", f"{noop:.2f} s"),
-        (f"make html pdf, {chapter.name} geändert", f"{edited:.1f} s = {edited / clean:.2f} × sauber"
+        ("make html pdf, sauber (mit Handouts)", f"{decimal(clean)} s, {decimal(clean_mb, 0)} MB Spitze"),
+        ("make html pdf, nichts geändert", f"{decimal(noop, 2)} s"),
+        (f"make html pdf, {chapter.name} geändert", f"{decimal(edited)} s = {decimal(edited / clean, 2)} × sauber"
                                                     f" (Ziel ≤ 0,5)"),
-        ("PDF je Seite", f"{book.stat().st_size / pages / 1024:.1f} KB bei {pages} Seiten"
+        ("PDF je Seite", f"{decimal(book.stat().st_size / pages / 1024)} KB bei {pages} Seiten"
                          " (Ziel ≤ 10 KB)"),
     ]
 
@@ -159,8 +172,8 @@ def main() -> None:
         print(f"Skalierung {factor}× …", flush=True)
         src = scaled_sources(factor)
         ours, peer = build_ours(src), build_peer(src, peer_bin)
-        print(f"  wir {ours['s']:.1f} s / {ours['mb']:.0f} MB, simplepdf {peer['s']:.1f} s / "
-              f"{peer['mb']:.0f} MB", flush=True)
+        print(f"  wir {decimal(ours['s'])} s / {decimal(ours['mb'], 0)} MB, simplepdf {decimal(peer['s'])} s / "
+              f"{decimal(peer['mb'], 0)} MB", flush=True)
         scaling.append((factor, ours, peer))
         shutil.rmtree(src)
 
@@ -177,9 +190,9 @@ def main() -> None:
           " | Spitze wir | Spitze simplepdf | KB/Seite wir |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for factor, ours, peer in scaling:
-        print(f"| {factor}× | {ours['pages']} / {peer['pages']} | {ours['s']:.1f} s | "
-              f"{peer['s']:.1f} s | {ours['s'] / peer['s']:.2f} | {ours['mb']:.0f} MB | "
-              f"{peer['mb']:.0f} MB | {ours['bytes'] / ours['pages'] / 1024:.1f} |")
+        print(f"| {factor}× | {ours['pages']} / {peer['pages']} | {decimal(ours['s'])} s | "
+              f"{decimal(peer['s'])} s | {decimal(ours['s'] / peer['s'], 2)} | {decimal(ours['mb'], 0)} MB | "
+              f"{decimal(peer['mb'], 0)} MB | {decimal(ours['bytes'] / ours['pages'] / 1024)} |")
 
 
 if __name__ == "__main__":
