@@ -36,6 +36,8 @@ from sphinx.util import logging
 from sphinx.util.osutil import copyfile, ensuredir
 from sphinx.writers.html5 import HTML5Translator
 
+from german import count, decimal
+
 logger = logging.getLogger(__name__)
 
 EXTERNAL = re.compile(r"^(https?|mailto):", re.IGNORECASE)
@@ -102,6 +104,14 @@ class PrintTranslator(HTML5Translator):
         self.body.append("</div>")
         self.docnames.pop()
 
+    def add_secnumber(self, node: nodes.Element) -> None:
+        # Sphinx finds section numbers on one page only for a builder named "singlehtml";
+        # the print page numbers its chapters (the toctree numbers one level deep).
+        if self.section_level == 1 and isinstance(node.parent, nodes.section):
+            number = self.builder.chapter_numbers.get(self.docnames[-1])
+            if number:
+                self.body.append(f'<span class="section-number">{number}</span> ')
+
     def visit_reference(self, node: nodes.Element) -> None:
         if any("std-term" in child.get("classes", []) for child in node.children
                if isinstance(child, nodes.Element)):
@@ -147,6 +157,9 @@ class PDFBuilder(SingleFileHTMLBuilder):
     def prepare_tree(self) -> nodes.document:
         self.prepare_writing(self.env.all_docs.keys())
         tree = self.assemble_doctree()
+        self.chapter_numbers = {doc: ".".join(map(str, numbers[""]))
+                                for doc, numbers in self.env.toc_secnumbers.items()
+                                if "" in numbers}
         self.env.toc_secnumbers = self.assemble_toc_secnumbers()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
         self.write_doc_serialized(self.config.root_doc, tree)
@@ -185,7 +198,8 @@ class PDFBuilder(SingleFileHTMLBuilder):
             sections = [s for s in chapter.children if isinstance(s, nodes.section)]
             if not sections:
                 continue
-            title = sections[0][0].astext()
+            number = self.chapter_numbers.get(chapter["docname"])
+            title = f"{number} {sections[0][0].astext()}" if number else sections[0][0].astext()
             subs = "".join(
                 f'<li><a href="#{s["ids"][0]}">{html.escape(s[0].astext())}</a></li>'
                 for s in sections[0].children if isinstance(s, nodes.section))
@@ -314,8 +328,9 @@ def write_pdf(source: Path, target: Path) -> bool:
         # A dead anchor or a missing font is a broken PDF: keep the previous one.
         if not problems:
             os.replace(partial, target)
-            logger.info("  %s: %d Seiten in %.1f s", target.name, len(document.pages),
-                        time.perf_counter() - start)
+            logger.info("  %s: %s in %s s", target.name,
+                        count(len(document.pages), "Seite", "Seiten"),
+                        decimal(time.perf_counter() - start))
     except FatalURLFetchingError as exc:
         raise PDFError(str(exc)) from None
     finally:
