@@ -4,7 +4,9 @@ At a workshop the trainer often covers one topic and hands out just that. Each h
 has the handbook's print design without cover and table of contents: a compact title
 block, the chapter, its footnoted URLs and, with ``html_baseurl`` set, a QR code of the
 chapter's online address. Links to other chapters cannot work on a handout's pages, so
-they turn into plain text. The overview gathers every chapter's short answer.
+they turn into plain text; the sources a chapter cites are printed at its end instead, so
+a handout still says where its facts come from. The overview gathers every chapter's
+short answer.
 """
 
 import posixpath
@@ -20,6 +22,23 @@ OVERVIEW = "00-auf-einen-blick"
 
 def handout_name(docname: str) -> str:
     return posixpath.basename(docname)
+
+
+def append_cited_sources(single: nodes.Element, book: nodes.Element) -> None:
+    """Copy the entries of the sources list that *single*'s citations point to into it."""
+    entries = {i: entry for entry in book.findall(nodes.citation) for i in entry["ids"]}
+    present = {i for node in single.findall(nodes.Element) for i in node.get("ids", [])}
+    cited = []
+    for ref in single.findall(nodes.reference):
+        target = ref.get("refid") or ref.get("refuri", "").removeprefix("#")
+        if target in entries and target not in present and entries[target] not in cited:
+            cited.append(entries[target])
+    if not cited:
+        return
+    section = nodes.section("", nodes.title("", "Quellen dieses Kapitels"),
+                            ids=["handout-sources"], classes=["handout-sources"])
+    section.extend(entry.deepcopy() for entry in cited)
+    next(single.findall(nodes.section)).append(section)
 
 
 def unlink_outside(tree: nodes.Element) -> None:
@@ -44,6 +63,7 @@ class HandoutBuilder(PDFBuilder):
             docname = chapter["docname"]
             single = tree.copy()
             single.append(chapter.deepcopy())
+            append_cited_sources(single, tree)
             unlink_outside(single)
             page = docname + (self.config.html_file_suffix or ".html")
             url = self.config.html_baseurl and posixpath.join(self.config.html_baseurl, page)

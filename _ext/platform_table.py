@@ -1,12 +1,21 @@
 """Directive ``platform-table``: a comparison table of the three platforms, read from CSV.
 
-It is docutils' ``csv-table`` with three guarantees on top, so a slip in a data file
-fails the build with the file and line instead of printing a lopsided table:
-the header names exactly the platforms, every row has a cell for each of them, and no
-platform cell is empty. Below the table it prints the "Stand" date and the source.
+Each CSV row is one statement about all three platforms, and says what kind it is:
+
+    Merkmal,Art,XING,LinkedIn,Facebook,Quellen
+    Wo Neuigkeiten erschienen,Workshops,Im Ticker,…,In der Timeline,
+    Gruppen,Heute,Seit 11. Januar 2023 abgeschaltet,…,…,ibusiness-xing-gruppen-2022
+
+``Workshops`` rows report what participants said at the time and carry no source;
+``Heute`` rows are facts as of the Stand date and must name keys of references.bib.
+The table shows the kind as a badge and the sources as citations in the first column.
+
+It is docutils' ``csv-table`` with guarantees on top, so a slip in a data file fails the
+build with the file and line instead of printing a lopsided or unsourced table.
 """
 
 import csv
+import io
 from pathlib import Path
 
 from docutils import nodes
@@ -14,10 +23,12 @@ from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.tables import CSVTable
 from sphinx.application import Sphinx
 
-from stand import german_date
+from german import count, german_date
 
 PLATFORMS = ["XING", "LinkedIn", "Facebook"]
-DEFAULT_SOURCE = "Erfahrungen aus Workshops mit Freiberuflern und kleinen Unternehmen"
+HEADER = ["Merkmal", "Art", *PLATFORMS, "Quellen"]
+# The kind of statement a row makes, and the badge that shows it (sphinx-design roles).
+KINDS = {"Workshops": "bdg-secondary-line", "Heute": "bdg-primary"}
 
 
 class PlatformTable(CSVTable):
@@ -27,7 +38,6 @@ class PlatformTable(CSVTable):
     option_spec = {
         "file": directives.path,
         "name": directives.unchanged,
-        "source": directives.unchanged,
         "widths": CSVTable.option_spec["widths"],
     }
 
@@ -37,18 +47,31 @@ class PlatformTable(CSVTable):
         env = self.state.document.settings.env
         rel, path = env.relfn2path(self.options["file"], env.docname)
         env.note_dependency(rel)
-        self._validate(Path(path), rel)
+        known = env.get_domain("cite").bibdata.data.entries
+        self.rows = self._validate(Path(path), rel, known)
         self.options.update({"header-rows": 1, "stub-columns": 1, "encoding": "utf-8"})
         self.options.setdefault("class", []).append("platform-table")
         table_nodes = super().run()
         for table in table_nodes:
             self._label_cells(table)
-        source = self.options.get("source", DEFAULT_SOURCE)
         note = nodes.paragraph(
-            "", f"Stand: {german_date(env.config.stand)} · Quelle: {source}",
+            "", "„Workshops“: was Teilnehmende damals berichteten (undatiert). "
+            f"„Heute“: geprüft am {german_date(env.config.stand)}, Quellen in eckigen Klammern.",
             classes=["table-note"])
         box = nodes.container("", *table_nodes, note, classes=["platform-table-box"])
         return [box]
+
+    def get_csv_data(self) -> tuple[list[str], str]:
+        """The rows as shown: kind and sources move into the first column (MyST markup)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["Merkmal", *PLATFORMS])
+        for feature, kind, cells, keys in self.rows:
+            label = f"{{{KINDS[kind]}}}`{kind}`"
+            if keys:
+                label += f" {{cite:p}}`{','.join(keys)}`"
+            writer.writerow([f"{feature}\n\n{label}", *cells])
+        return out.getvalue().splitlines(), self.options["file"]
 
     @staticmethod
     def _label_cells(table: nodes.Element) -> None:
@@ -60,35 +83,51 @@ class PlatformTable(CSVTable):
                     if entry.children and isinstance(entry[0], nodes.paragraph):
                         entry[0].insert(0, label)
 
-    def _validate(self, path: Path, rel: str) -> None:
+    def _validate(self, path: Path, rel: str, known) -> list[tuple[str, str, list, list]]:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise self.error(f"{rel}: kann nicht gelesen werden ({exc.strerror}).") from exc
         reader = csv.reader(text.splitlines(), strict=True, skipinitialspace=True)
+        rows = []
         try:
             header = next(reader, [])
-            if header[1:] != PLATFORMS:
+            if header != HEADER:
                 raise self.error(
-                    f"{rel}:1: Kopfzeile muss nach der ersten Spalte genau "
-                    f"{', '.join(PLATFORMS)} nennen, nicht {', '.join(header[1:]) or 'nichts'}.")
-            rows = 0
+                    f"{rel}:1: Kopfzeile muss genau {','.join(HEADER)} lauten, "
+                    f"nicht {','.join(header) or 'leer'}.")
             for row in reader:
                 line = reader.line_num
                 if not row:
                     continue
-                rows += 1
-                if len(row) != len(header):
+                if len(row) != len(HEADER):
                     raise self.error(
-                        f"{rel}:{line}: {len(row)} Zellen statt {len(header)} "
-                        f"(Merkmal + {len(PLATFORMS)} Plattformen).")
-                for platform, cell in zip(PLATFORMS, row[1:]):
+                        f"{rel}:{line}: {count(len(row), 'Zelle', 'Zellen')} statt "
+                        f"{len(HEADER)} ({', '.join(HEADER)}).")
+                feature, kind, *cells, sources = row
+                for platform, cell in zip(PLATFORMS, cells):
                     if not cell.strip():
                         raise self.error(f"{rel}:{line}: leere Zelle für {platform}.")
+                if kind not in KINDS:
+                    raise self.error(f"{rel}:{line}: Art muss {' oder '.join(KINDS)} sein, "
+                                     f"nicht „{kind}“.")
+                keys = sources.split()
+                if kind == "Heute" and not keys:
+                    raise self.error(f"{rel}:{line}: eine Zeile „Heute“ braucht eine Quelle "
+                                     "(Schlüssel aus references.bib).")
+                if kind == "Workshops" and keys:
+                    raise self.error(f"{rel}:{line}: eine Zeile „Workshops“ gibt Erfahrungen "
+                                     "wieder und nennt keine Quelle; belegte Aussagen sind „Heute“.")
+                for key in keys:
+                    if key not in known:
+                        raise self.error(f"{rel}:{line}: unbekannte Quelle „{key}“ "
+                                         "(nicht in references.bib).")
+                rows.append((feature, kind, cells, keys))
         except csv.Error as exc:
             raise self.error(f"{rel}:{reader.line_num}: kein gültiges CSV ({exc}).") from exc
         if not rows:
             raise self.error(f"{rel}: enthält keine Zeilen unter der Kopfzeile.")
+        return rows
 
 
 def setup(app: Sphinx) -> dict:

@@ -16,7 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 INFRASTRUCTURE = ["conf.py", "pyproject.toml", "_ext", "_static", "_templates", "locale",
-                  "wordlist.txt"]
+                  "wordlist.txt", "chapters/terminology.toml"]
+# A throwaway project cites nothing, and every source must be cited: it gets no sources.
+NO_SOURCES = "% Keine Quellen.\n"
 STRICT = ["-W", "--keep-going", "-n"]
 sys.path.insert(0, str(ROOT / "_ext"))  # the tests call the extensions' checks directly
 
@@ -90,8 +92,9 @@ def make_project(root: Path, pages: dict[str, str] | None = None) -> Path:
         if source.is_dir():
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         else:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, root / name)
-    pages = {"chapters/one.md": CHAPTER, **(pages or {})}
+    pages = {"chapters/one.md": CHAPTER, "chapters/references.bib": NO_SOURCES, **(pages or {})}
     chapters = sorted(p.removesuffix(".md") for p in pages if p.startswith("chapters/") and p.endswith(".md"))
     pages.setdefault("index.md", "# Test\n\n```{toctree}\n" + "\n".join(chapters) + "\n```\n")
     for name, text in pages.items():

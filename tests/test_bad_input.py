@@ -63,12 +63,17 @@ def test_a_dead_anchor_keeps_the_previous_pdf(tmp_path, caplog):
     assert not list(tmp_path.glob(".*partial"))
 
 
+HEAD = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\n"
+
+
 @pytest.mark.parametrize(("csv", "expected"), [
     ("Merkmal,XING,Facebook\nA,b,c\n", "t.csv:1: Kopfzeile"),
-    ("Merkmal,XING,LinkedIn,Facebook\nA,b,c,d\nB,b,c\n", "t.csv:3: 3 Zellen statt 4"),
-    ("Merkmal,XING,LinkedIn,Facebook\nA,b, ,d\n", "t.csv:2: leere Zelle für LinkedIn"),
-    ("Merkmal,XING,LinkedIn,Facebook\n", "t.csv: enthält keine Zeilen"),
-    ('Merkmal,XING,LinkedIn,Facebook\nA,"b,c,d\n', "t.csv:2: kein gültiges CSV"),
+    (HEAD + "A,Workshops,b,c,d,\nB,Workshops,b,c\n", "t.csv:3: 4 Zellen statt 6"),
+    (HEAD + "A,Workshops,b\n", "t.csv:2: 3 Zellen statt 6"),
+    (HEAD + "A\n", "t.csv:2: 1 Zelle statt 6"),
+    (HEAD + "A,Workshops,b, ,d,\n", "t.csv:2: leere Zelle für LinkedIn"),
+    (HEAD, "t.csv: enthält keine Zeilen"),
+    (HEAD + 'A,Workshops,"b,c,d\n', "t.csv:2: kein gültiges CSV"),
 ])
 def test_a_broken_comparison_table_names_file_and_line(tmp_path, csv, expected):
     page = "# Vergleich\n\n```{platform-table} Test\n:file: t.csv\n```\n"

@@ -59,3 +59,17 @@ def test_every_ignored_link_has_a_reason():
     for previous, line in zip(lines, lines[1:]):
         if not line.startswith("#"):
             assert previous.startswith("#"), f"Ausnahme ohne Begründung: {line}"
+
+
+def test_the_addresses_of_sources_are_checked_too(tmp_path, local_site):
+    """Citations list their source with its URL: linkcheck must see those links."""
+    bib = ("@online{quelle-a,\n  author = {{Amt}},\n  title = {Seite},\n  date = {2025},\n"
+           f"  url = {{{local_site}/weg}},\n  urldate = {{2026-11-27}},\n}}\n")
+    src = make_project(tmp_path / "src", {
+        "chapters/one.md": "# Ein Kapitel\n\nEine Tatsache {cite:p}`quelle-a`.\n",
+        "chapters/sources.md": "# Quellen\n\n```{bibliography}\n```\n",
+        "chapters/references.bib": bib})
+    result = sphinx_build("linkcheck", src, tmp_path / "out", quiet=False)
+    assert result.returncode != 0
+    report = (tmp_path / "out" / "linkcheck" / "output.txt").read_text()
+    assert f"[broken] {local_site}/weg" in report, report
