@@ -1,0 +1,67 @@
+"""One set of words: the build fails on a variant that chapters/terminology.toml avoids.
+
+Every page and every data file (tables, diagrams) is read from disk on every build, so
+a finding cannot hide behind Sphinx's cache of unchanged pages. Each finding names file
+and line and what to write instead. (That each rule's ``term`` is a glossary entry is
+checked by the tests: a throwaway test project has no glossary.)
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Rule:
+    use: str
+    avoid: list[re.Pattern]
+    term: str = ""
+
+
+def load(path: Path) -> tuple[list[Rule], dict]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    rules = [Rule(r["use"], [re.compile(p) for p in r["avoid"]], r.get("term", ""))
+             for r in data["rule"]]
+    return rules, data
+
+
+def findings(text: str, rules: list[Rule]):
+    """(line, variant, rule) for every avoided variant in *text*."""
+    for number, line in enumerate(text.splitlines(), 1):
+        for rule in rules:
+            for pattern in rule.avoid:
+                for match in pattern.finditer(line):
+                    yield number, match[0], rule
+
+
+def check_terminology(app: Sphinx, env: BuildEnvironment) -> None:
+    source = Path(app.srcdir, app.config.terminology_file)
+    try:
+        rules, data = load(source)
+    except (OSError, tomllib.TOMLDecodeError, KeyError, re.error) as exc:
+        logger.warning("%s: Begriffsliste unlesbar: %s", source, exc,
+                       type="handbook", subtype="terminology")
+        return
+    exempt = set(data.get("exempt", []))
+    targets = [(Path(env.doc2path(doc)), doc) for doc in sorted(env.found_docs)
+               if doc not in exempt]
+    targets += [(path, None) for pattern in data.get("files", [])
+                for path in sorted(Path(app.srcdir).glob(pattern))]
+    for path, docname in targets:
+        for line, variant, rule in findings(path.read_text(encoding="utf-8"), rules):
+            where = (docname, line) if docname else f"{path.relative_to(app.srcdir)}:{line}"
+            logger.warning("„%s“: Wir schreiben %s (%s).", variant, rule.use,
+                           source.name, location=where, type="handbook", subtype="terminology")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("terminology_file", "chapters/terminology.toml", "env", types=[str])
+    app.connect("env-check-consistency", check_terminology)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

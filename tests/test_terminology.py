@@ -1,0 +1,73 @@
+"""One set of words: the build names file and line of every variant to avoid, and every
+term the list relies on is defined in the glossary."""
+
+import re
+import tomllib
+
+import pytest
+
+from conftest import ROOT, make_project, sphinx_build
+
+TERMS = ROOT / "chapters" / "terminology.toml"
+GLOSSARY = ROOT / "chapters" / "11-glossary.md"
+
+
+def glossary_terms(text: str) -> set[str]:
+    block = text.split("```{glossary}")[1].split("```")[0]
+    return {line.strip().lower() for line in block.splitlines()
+            if line.strip() and not line.startswith((" ", ":"))}
+
+
+def missing_from_glossary(rules: list[dict], glossary: str) -> list[str]:
+    terms = glossary_terms(glossary)
+    return [r["term"] for r in rules if r.get("term") and r["term"].lower() not in terms]
+
+
+def test_every_term_of_the_list_is_in_the_glossary():
+    rules = tomllib.loads(TERMS.read_text(encoding="utf-8"))["rule"]
+    assert missing_from_glossary(rules, GLOSSARY.read_text(encoding="utf-8")) == []
+    # known-bad: a term the glossary lacks
+    assert missing_from_glossary([{"term": "Gibtsnicht", "use": "x", "avoid": []}],
+                                 GLOSSARY.read_text(encoding="utf-8")) == ["Gibtsnicht"]
+
+
+@pytest.mark.parametrize(("line", "variant"), [
+    ("Er wollte einen Kontakt knüpfen.", "knüpfen"),
+    ("Den Kontakt können Sie jederzeit entfernen.", "Kontakt können Sie jederzeit entfernen"),
+    ("Anfragen von Fremden sind häufig.", "Fremden"),
+    ("Jeden persönlichen Kontakt online bestätigen?", "persönlichen Kontakt"),
+    ("Ein Kontaktwunsch kommt herein.", "Kontaktwunsch"),
+    ("„Jetzt nicht“ ist in Ordnung.", "Jetzt nicht"),
+    ("Werbung ist oft unerwünscht.", "unerwünscht"),
+    ("Fragen Sie Ihre Kunden.", "Kunden"),
+    ("Alle Teilnehmer kennen das.", "Teilnehmer"),
+])
+def test_a_banned_variant_fails_with_file_and_line(tmp_path, line, variant):
+    page = f"# Ein Kapitel\n\nEin guter Satz.\n\n{line}\n"
+    src = make_project(tmp_path / "src", {"chapters/one.md": page})
+    result = sphinx_build("html", src, tmp_path / "out")
+    assert result.returncode != 0
+    assert f"chapters/one.md:5: WARNING: „{variant}“: Wir schreiben" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("line", [
+    "Gehen Sie eine Verbindung ein oder lösen Sie sie.",
+    "Anfragen von Unbekannten sind häufig.",
+    "Trainerinnen und Trainer, Teilnehmende und Kundschaft.",
+    "„Jetzt noch nicht“ ist eine Antwort.",
+    "Werbung ist nicht immer gern gesehen.",
+])
+def test_the_preferred_words_pass(tmp_path, line):
+    src = make_project(tmp_path / "src", {"chapters/one.md": f"# Ein Kapitel\n\n{line}\n"})
+    result = sphinx_build("html", src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_tables_are_checked_too(tmp_path):
+    page = "# Vergleich\n\n```{platform-table} Test\n:file: comparison/t.csv\n```\n"
+    csv = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\nAnfragen,Workshops,von Fremden,b,c,\n"
+    src = make_project(tmp_path / "src", {"chapters/one.md": page,
+                                           "chapters/comparison/t.csv": csv})
+    result = sphinx_build("html", src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "chapters/comparison/t.csv:2: WARNING: „Fremden“" in result.stderr, result.stderr
