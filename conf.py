@@ -9,13 +9,14 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 # -- The handbook --------------------------------------------------------------
 project = "Vernetzt, aber mit Plan"
-subtitle = "XING, LinkedIn und Facebook für Freiberufler und kleine Unternehmen"
+subtitle = "XING, LinkedIn und Facebook für Freiberuflerinnen, Freiberufler und kleine Unternehmen"
 author = "Redaktion „Vernetzt, aber mit Plan“"
 # The version lives in pyproject.toml, the project's one declaration of itself.
 version = release = tomllib.loads(
     (Path(__file__).parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-# Every statement about platform features is as of this date.
-stand = datetime.date(2026, 11, 26)
+# The Stand: every platform and legal fact was checked against its sources on this date.
+# It is never older than a source's date or reading date (chapters/references.bib).
+stand = datetime.date(2026, 11, 27)
 copyright = f"{stand.year}, {author}"
 pdf_basename = "vernetzt-aber-mit-plan"
 pdf_keywords = ["XING", "LinkedIn", "Facebook", "soziale Netzwerke", "Freiberufler",
@@ -34,6 +35,8 @@ extensions = [
     "sphinx_design",
     "graphviz_alt",
     "sphinxcontrib.spelling",
+    "sources",
+    "terminology",
     "stand",
     "platform_table",
     "checklists",
@@ -47,6 +50,15 @@ extensions = [
 # -- MyST ----------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "substitution", "attrs_inline", "tasklist"]
 myst_heading_anchors = 3
+
+# -- Sources: citations from references.bib, listed in the chapter "Quellen" -------
+bibtex_bibfiles = ["chapters/references.bib"]
+bibtex_default_style = "handbuch"  # German, with source and reading date (_ext/sources.py)
+
+# -- Numbers: chapters are referred to as "Kapitel 6" ({numref}) -----------------
+numfig = True
+numfig_format = {"section": "Kapitel %s", "figure": "Abbildung %s", "table": "Tabelle %s",
+                 "code-block": "Beispiel %s"}
 
 # -- Strictness: every warning fails the build (see Makefile: -W --keep-going -n)
 nitpicky = True
@@ -82,6 +94,8 @@ spelling_show_suggestions = False
 spelling_warning = True  # one warning per word, with file and line
 spelling_ignore_contributor_names = False  # its git-log lookup warns outside a checkout
 spelling_ignore_pypi_package_names = False
+# The sources list quotes publishers' names and titles (many English) as they are.
+spelling_exclude_patterns = ["chapters/12-sources.md"]
 
 # -- Links ----------------------------------------------------------------------
 linkcheck_timeout = 15
