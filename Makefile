@@ -10,24 +10,34 @@ SPHINXOPTS  ?= -W --keep-going -n
 BUILDDIR    := _build
 PDFNAME     := $(shell sed -n 's/^pdf_basename = "\(.*\)"/\1/p' conf.py)
 
+# The public address (conf.py explains it); `make html pdf HANDBOOK_URL=…` passes it on.
+export HANDBOOK_URL
+# A file that changes only when the address does, so a new address rebuilds everything.
+URL_STAMP := $(BUILDDIR)/.handbook-url
+$(shell mkdir -p $(BUILDDIR); [ "$$(cat $(URL_STAMP) 2>/dev/null)" = "$(HANDBOOK_URL)" ] \
+  || printf '%s' "$(HANDBOOK_URL)" > $(URL_STAMP))
+
 # What the build reads: a change to any of these makes the next build do work.
-SOURCES := conf.py pyproject.toml $(shell find index.md chapters _ext _static _templates locale wordlist.txt \
+SOURCES := conf.py pyproject.toml $(URL_STAMP) \
+           $(shell find index.md chapters _ext _static _templates locale wordlist.txt \
              -type f -not -path '*/__pycache__/*' -not -name '*.mo' 2>/dev/null)
 
 # Debian packages: WeasyPrint's Pango, the print fonts, graphviz for diagrams, enchant +
 # German hunspell for the spelling check; for the tests chromium (browser checks) and
 # poppler-utils (pdftoppm renders the QR codes to read them back), fontconfig (fc-match),
-# libatomic1 (the node binary inside Playwright's wheel needs it; a fresh Debian lacks it).
+# libatomic1 (the node binary inside Playwright's wheel needs it; a fresh Debian lacks it),
+# epubcheck (validates the EPUB; run as `java -jar`, its wrapper needs binfmt_misc).
 BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core \
               graphviz libenchant-2-2 hunspell-de-de
-TEST_DEBS  := chromium poppler-utils fontconfig libatomic1
+TEST_DEBS  := chromium poppler-utils fontconfig libatomic1 epubcheck
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
 BUILD_DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 
-.PHONY: help html pdf handouts test bench live clean lock setup
+.PHONY: help html pdf handouts epub test bench live clean lock setup
 help:
 	@echo "make html pdf   HTML-Seiten, PDF und Handouts bauen (richtet beim ersten Mal alles ein)"
 	@echo "make handouts   nur die Handouts: ein PDF je Kapitel und „Auf einen Blick“"
+	@echo "make epub       nur das EPUB für E-Reader (auch Teil von make pdf)"
 	@echo "make test       alle Prüfungen"
 	@echo "make live       HTML mit Live-Reload für Schreibende"
 	@echo "make bench      Messwerte: Bauzeit, Speicher, PDF-Größe, Vergleich mit sphinx-simplepdf"
@@ -71,10 +81,11 @@ lock: $(VENV)/.installed
 	  pyproject.toml -o requirements.lock
 
 # -- builds ------------------------------------------------------------------------------
-# Every HTML page links the PDF (and each chapter its handout), so whichever build runs
-# last puts them into the site.
+# Every HTML page links the PDF and the EPUB (and each chapter its handout), so whichever
+# build runs last puts them into the site.
 copy_pdf = if [ -d $(BUILDDIR)/html ]; then \
 	  if [ -f $(BUILDDIR)/pdf/$(PDFNAME).pdf ]; then cp $(BUILDDIR)/pdf/$(PDFNAME).pdf $(BUILDDIR)/html/; fi; \
+	  if [ -f $(BUILDDIR)/epub/$(PDFNAME).epub ]; then cp $(BUILDDIR)/epub/$(PDFNAME).epub $(BUILDDIR)/html/; fi; \
 	  if [ -d $(BUILDDIR)/handouts ]; then mkdir -p $(BUILDDIR)/html/handouts && \
 	    cp $(BUILDDIR)/handouts/*.pdf $(BUILDDIR)/html/handouts/; fi; fi
 
@@ -96,9 +107,15 @@ $(BUILDDIR)/handouts/.stamp: $(SOURCES) $(VENV)/.installed
 	@touch $@
 	@$(copy_pdf)
 
+$(BUILDDIR)/epub/$(PDFNAME).epub: $(SOURCES) $(VENV)/.installed
+	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
+	@$(copy_pdf)
+
 html: $(BUILDDIR)/html/.stamp
-pdf: $(BUILDDIR)/pdf/$(PDFNAME).pdf handouts
+# The downloads: the book, the handouts and the e-reader edition.
+pdf: $(BUILDDIR)/pdf/$(PDFNAME).pdf handouts epub
 handouts: $(BUILDDIR)/handouts/.stamp
+epub: $(BUILDDIR)/epub/$(PDFNAME).epub
 
 test: $(VENV)/.installed $(VENV)/.test-debs
 	$(BIN)/python -m pytest

@@ -1,8 +1,10 @@
 """Sphinx configuration: the one place for every setting, the title and the Stand date."""
 
 import datetime
+import os
 import sys
 import tomllib
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
@@ -21,8 +23,12 @@ copyright = f"{stand.year}, {author}"
 pdf_basename = "vernetzt-aber-mit-plan"
 pdf_keywords = ["XING", "LinkedIn", "Facebook", "soziale Netzwerke", "Freiberufler",
                 "kleine Unternehmen", "Kontaktanfrage"]
-# Set to the public address of the HTML version; the PDF then prints it with a QR code.
-html_baseurl = ""
+# The public address of the HTML version, ending in "/". HANDBOOK_URL (environment, or
+# `make html pdf HANDBOOK_URL=…`) overrides it. With an address, the cover and every
+# handout print it with a QR code, and the site gets a sitemap and canonical links.
+html_baseurl = os.environ.get("HANDBOOK_URL", "")
+if html_baseurl and not html_baseurl.endswith("/"):
+    html_baseurl += "/"
 
 language = "de"
 root_doc = "index"
@@ -45,7 +51,11 @@ extensions = [
     "linkcheck_offline",
     "pdf",
     "handouts",
+    "epub",
 ]
+if html_baseurl:  # a sitemap needs the public address
+    extensions.append("sphinx_sitemap")
+sitemap_url_scheme = "{link}"  # one language, one version: no /de/1.0/ in the addresses
 
 # -- MyST ----------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "substitution", "attrs_inline", "tasklist"]
@@ -86,6 +96,22 @@ html_theme_options = {
 html_sidebars = {"**": ["chapter-nav"]}
 graphviz_output_format = "svg"
 graphviz_dot_args = ["-Gfontname=Lato", "-Nfontname=Lato", "-Efontname=Lato"]
+
+# -- EPUB (Sphinx's epub builder; _ext/epub.py adds cover, PNG diagrams, epub.css) ----
+epub_basename = pdf_basename
+epub_title = project
+epub_author = epub_publisher = author
+epub_copyright = copyright
+epub_description = f"{subtitle}. Version {version}, Stand: {stand.strftime('%d.%m.%Y')}"
+# One identifier for every edition of this handbook, in the OPF and in the NCX (there it
+# doubles as an XML id, so it must start with a letter and hold no colon).
+epub_scheme = "uuid"
+epub_identifier = epub_uid = f"handbuch-{uuid.uuid5(uuid.NAMESPACE_URL, project)}"
+epub_cover = ("_static/epub-cover.svg", "epub-cover.html")
+epub_show_urls = "footnote"
+epub_tocscope = "includehidden"  # the start page's toctree is hidden behind its cards
+# The print style is not for e-readers (EPUBCheck rejects its @page margin boxes).
+epub_exclude_files = ["_static/print.css"]
 
 # -- Spelling (German, new orthography: Debian's hunspell-de-de) ----------------
 spelling_lang = "de_DE"

@@ -67,12 +67,12 @@ def _check(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html" or app.builder.name != "html":
         return
     outdir = Path(app.outdir)
-    # The PDF builds run after this one and copy their PDFs into the site.
-    pdf = Path(f"{app.config.pdf_basename}.pdf")
+    # The PDF and EPUB builds run after this one and copy their files into the site.
+    downloads = {Path(f"{app.config.pdf_basename}.pdf"), Path(f"{app.config.epub_basename}.epub")}
 
     def produced_later(path: Path) -> bool:
         handouts = Path(app.config.html_context.get("handout_dir", "-"))
-        return path == pdf or (path.parent == handouts and path.suffix == ".pdf")
+        return path in downloads or (path.parent == handouts and path.suffix == ".pdf")
 
     for page, line, message in check_site(outdir, produced_later):
         docname = page.relative_to(outdir).with_suffix("").as_posix()

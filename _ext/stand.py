@@ -26,6 +26,7 @@ def _publish(app: Sphinx, config: Config) -> None:
         "stand_text": text,
         "subtitle": config.subtitle,
         "pdf_file": f"{config.pdf_basename}.pdf",
+        "epub_file": f"{config.epub_basename}.epub",
     }
 
 

@@ -51,6 +51,10 @@ class Build:
         return self.out / "pdf" / pdf_name()
 
     @property
+    def epub(self) -> Path:
+        return self.out / "epub" / pdf_name().replace(".pdf", ".epub")
+
+    @property
     def handouts(self) -> Path:
         return self.out / "handouts"
 
@@ -59,10 +63,11 @@ class Build:
 def handbook(tmp_path_factory) -> Build:
     """The real handbook, built as `make html pdf` builds it."""
     build = Build(ROOT, tmp_path_factory.mktemp("handbook"))
-    for builder in ("html", "pdf", "handouts"):
+    for builder in ("html", "pdf", "handouts", "epub"):
         result = sphinx_build(builder, ROOT, build.out)
         assert result.returncode == 0, result.stderr
     shutil.copy(build.pdf, build.html / build.pdf.name)
+    shutil.copy(build.epub, build.html / build.epub.name)
     shutil.copytree(build.handouts, build.html / "handouts",
                     ignore=shutil.ignore_patterns("*.html", "_*"))
     return build

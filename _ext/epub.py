@@ -1,0 +1,62 @@
+"""The e-reader edition, built by Sphinx's own epub builder: what it needs beyond conf.py.
+
+* A cover drawn from the handbook's own title, subtitle, author and Stand (SVG), so it
+  can never show an old date.
+* Diagrams as PNG: graphviz writes SVG with a DOCTYPE that declares external entities,
+  which EPUB 3 forbids.
+* Its own stylesheet (``_static/epub.css``): the comparison tables stacked per platform,
+  as on a phone, because a 6-inch screen has no room for four columns.
+* The publication date is the Stand (SOURCE_DATE_EPOCH), so two builds give one file.
+"""
+
+import calendar
+import html
+import os
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from german import german_date
+
+COVER = "_static/epub-cover.svg"
+
+
+def cover_svg(config) -> str:
+    """A plain A-format cover: title, subtitle, version, Stand, author."""
+    lines = [(170, 64, 700, config.project)]
+    words, line, y = config.subtitle.split(), "", 300
+    for word in words:  # the subtitle, wrapped at about 34 characters
+        if len(line) + len(word) > 34:
+            lines.append((y, 34, 400, line.strip()))
+            line, y = "", y + 46
+        line += word + " "
+    lines.append((y, 34, 400, line.strip()))
+    lines.append((y + 140, 30, 400, f"Version {config.version} · Stand: {german_date(config.stand)}"))
+    lines.append((1480, 28, 400, config.author))
+    text = "".join(
+        f'<text x="80" y="{y}" font-size="{size}" font-weight="{weight}">{html.escape(t)}</text>'
+        for y, size, weight, t in lines)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="1600" '
+            'viewBox="0 0 1000 1600" role="img" aria-label="Titelbild">'
+            '<rect width="1000" height="1600" fill="#16324f"/>'
+            f'<g fill="#ffffff" font-family="serif">{text}</g></svg>\n')
+
+
+def _prepare(app: Sphinx) -> None:
+    if app.builder.name != "epub":
+        return
+    app.config.graphviz_output_format = "png"
+    # graphviz writes an image map (.map) beside each PNG; the EPUB leaves it out, rightly.
+    app.config.suppress_warnings = [*app.config.suppress_warnings, "epub.unknown_project_files"]
+    app.add_css_file("epub.css")
+    cover = Path(app.outdir, COVER)
+    cover.parent.mkdir(parents=True, exist_ok=True)
+    cover.write_text(cover_svg(app.config), encoding="utf-8")
+    os.environ.setdefault("SOURCE_DATE_EPOCH",
+                          str(calendar.timegm(app.config.stand.timetuple())))
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", _prepare)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,94 @@
+"""The e-reader edition: valid for EPUBCheck, German metadata and cover, every chapter in
+its table of contents, and comparison tables that fit a 6-inch screen."""
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_browser import browser  # noqa: F401  (the fixture)
+
+EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
+
+
+def epubcheck(epub: Path) -> tuple[int, int, str]:
+    """Errors (fatal ones included) and warnings EPUBCheck reports, and its output.
+
+    Debian's /usr/bin/epubcheck is a bare jar run through binfmt_misc, which containers
+    lack: the jar runs through java instead."""
+    result = subprocess.run(["java", "-jar", str(EPUBCHECK), str(epub)],
+                            capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    counts = re.search(r"Messages: (\d+) fatals? / (\d+) errors? / (\d+) warnings?", output)
+    assert counts, output
+    fatal, errors, warnings = map(int, counts.groups())
+    return fatal + errors, warnings, output
+
+
+def test_epubcheck_finds_no_error_and_no_warning(handbook):
+    errors, warnings, output = epubcheck(handbook.epub)
+    assert (errors, warnings) == (0, 0), output
+
+
+def test_epubcheck_catches_a_broken_epub(handbook, tmp_path):
+    broken = tmp_path / "kaputt.epub"
+    with zipfile.ZipFile(handbook.epub) as good, zipfile.ZipFile(broken, "w") as bad:
+        for item in good.infolist():
+            data = good.read(item)
+            if item.filename.endswith("01-about.xhtml"):
+                data = data.replace(b"</body>", b"<p>offen</body>")  # not well-formed
+            bad.writestr(item, data)
+    errors, _warnings, output = epubcheck(broken)
+    assert errors > 0, output
+
+
+def read(epub: Path, name: str) -> str:
+    with zipfile.ZipFile(epub) as book:
+        return book.read(name).decode("utf-8")
+
+
+def test_metadata_is_german_with_title_author_stand_and_cover(handbook):
+    opf = read(handbook.epub, "content.opf")
+    assert "<dc:language>de</dc:language>" in opf
+    assert "<dc:title>Vernetzt, aber mit Plan</dc:title>" in opf
+    assert re.search(r"<dc:creator>Redaktion „Vernetzt, aber mit Plan“</dc:creator>", opf)
+    assert re.search(r"<dc:description>.*Stand: 27\.11\.2026</dc:description>", opf)
+    # the Stand, unless SOURCE_DATE_EPOCH fixes another date (as these tests do)
+    assert re.search(r"<dc:date>\d{4}-\d\d-\d\dT", opf)
+    assert '<meta name="cover"' in opf and "epub-cover.svg" in opf
+    cover = read(handbook.epub, "_static/epub-cover.svg")
+    assert "Vernetzt, aber mit Plan" in cover and "Stand: 27.\u00a0November 2026" in cover
+
+
+def test_table_of_contents_lists_every_chapter(handbook):
+    nav = read(handbook.epub, "nav.xhtml")
+    for chapter in CHAPTERS:
+        title = next(line.removeprefix("# ") for line in
+                     chapter.read_text(encoding="utf-8").splitlines() if line.startswith("# "))
+        assert title in nav, title
+    assert "Glossar" in nav and "Quellen" in nav
+
+
+def sideways_overflow(browser, page: Path, width: int) -> int:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    tab.goto(page.as_uri())
+    overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    return overflow
+
+
+def test_comparison_tables_fit_a_six_inch_screen(handbook, tmp_path, browser):
+    with zipfile.ZipFile(handbook.epub) as book:
+        book.extractall(tmp_path / "book")
+    page = tmp_path / "book" / "chapters" / "08-platform-comparison.xhtml"
+    # A 6-inch e-reader shows about 600 CSS pixels across; a narrow one 360.
+    assert sideways_overflow(browser, page, 360) <= 0
+    # and the check notices a table that does not fit: the same page without epub.css
+    (tmp_path / "book" / "_static" / "epub.css").write_text("", encoding="utf-8")
+    assert sideways_overflow(browser, page, 360) > 0
