@@ -70,7 +70,7 @@ class PlatformTable(CSVTable):
             label = f"{{{KINDS[kind]}}}`{kind}`"
             if keys:
                 label += f" {{cite:p}}`{','.join(keys)}`"
-            writer.writerow([f"{feature}\n\n{label}", *cells])
+            writer.writerow([f"{feature} {label}", *cells])
         return out.getvalue().splitlines(), self.options["file"]
 
     @staticmethod

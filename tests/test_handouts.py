@@ -81,3 +81,10 @@ def test_qr_code_reads_back_as_the_chapters_online_address(tmp_path):
 
 def test_without_a_base_url_there_is_no_qr_code(handbook, tmp_path):
     assert read_qr(handbook.handouts / f"{CHAPTERS[1].stem}.pdf", tmp_path) == []
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_every_handout_fits_one_sheet(handbook, chapter):
+    """A handout is one A4 sheet, printed on both sides."""
+    pages = len(PdfReader(handbook.handouts / f"{chapter.stem}.pdf").pages)
+    assert pages <= 2, f"{chapter.stem}: {pages} Seiten"
