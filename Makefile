@@ -33,11 +33,12 @@ TEST_DEBS  := chromium poppler-utils fontconfig libatomic1 epubcheck
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
 BUILD_DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 
-.PHONY: help html pdf handouts epub test bench live clean lock setup
+.PHONY: help html pdf handouts epub workshop test bench live clean lock setup
 help:
 	@echo "make html pdf   HTML-Seiten, PDF und Handouts bauen (richtet beim ersten Mal alles ein)"
 	@echo "make handouts   nur die Handouts: ein PDF je Kapitel und „Auf einen Blick“"
 	@echo "make epub       nur das EPUB für E-Reader (auch Teil von make pdf)"
+	@echo "make workshop WORKSHOP=workshops/beispiel.toml   das PDF für einen Workshop"
 	@echo "make test       alle Prüfungen"
 	@echo "make live       HTML mit Live-Reload für Schreibende"
 	@echo "make bench      Messwerte: Bauzeit, Speicher, PDF-Größe, Vergleich mit sphinx-simplepdf"
@@ -116,6 +117,11 @@ html: $(BUILDDIR)/html/.stamp
 pdf: $(BUILDDIR)/pdf/$(PDFNAME).pdf handouts epub
 handouts: $(BUILDDIR)/handouts/.stamp
 epub: $(BUILDDIR)/epub/$(PDFNAME).epub
+
+# One workshop's edition, described in a TOML file (README: "Eine Ausgabe für Ihren Workshop").
+workshop: $(VENV)/.installed
+	@test -n "$(WORKSHOP)" || { echo "Welche Workshop-Datei? make workshop WORKSHOP=workshops/beispiel.toml"; exit 2; }
+	$(SPHINXBUILD) -M workshop . $(BUILDDIR) $(SPHINXOPTS) -D workshop_file=$(abspath $(WORKSHOP))
 
 test: $(VENV)/.installed $(VENV)/.test-debs
 	$(BIN)/python -m pytest

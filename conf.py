@@ -32,7 +32,7 @@ if html_baseurl and not html_baseurl.endswith("/"):
 
 language = "de"
 root_doc = "index"
-exclude_patterns = ["_build", ".venv", "README.md", "tests", "**/README.md"]
+exclude_patterns = ["_build", ".venv", "README.md", "tests", "**/README.md", "workshops"]
 templates_path = ["_templates"]
 locale_dirs = ["locale"]
 
@@ -51,6 +51,7 @@ extensions = [
     "linkcheck_offline",
     "pdf",
     "handouts",
+    "workshop",
     "epub",
 ]
 if html_baseurl:  # a sitemap needs the public address

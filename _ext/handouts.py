@@ -24,32 +24,38 @@ def handout_name(docname: str) -> str:
     return posixpath.basename(docname)
 
 
-def append_cited_sources(single: nodes.Element, book: nodes.Element) -> None:
-    """Copy the entries of the sources list that *single*'s citations point to into it."""
+def cited_sources(part: nodes.Element, book: nodes.Element) -> list[nodes.citation]:
+    """The entries of the sources list that *part* cites but does not contain, in order."""
     entries = {i: entry for entry in book.findall(nodes.citation) for i in entry["ids"]}
-    present = {i for node in single.findall(nodes.Element) for i in node.get("ids", [])}
+    present = {i for node in part.findall(nodes.Element) for i in node.get("ids", [])}
     cited = []
-    for ref in single.findall(nodes.reference):
+    for ref in part.findall(nodes.reference):
         target = ref.get("refid") or ref.get("refuri", "").removeprefix("#")
         if target in entries and target not in present and entries[target] not in cited:
             cited.append(entries[target])
-    if not cited:
-        return
-    section = nodes.section("", nodes.title("", "Quellen dieses Kapitels"),
-                            ids=["handout-sources"], classes=["handout-sources"])
+    return cited
+
+
+def sources_section(cited: list[nodes.citation], title: str, ident: str) -> nodes.section:
+    section = nodes.section("", nodes.title("", title), ids=[ident], classes=[ident])
     section.extend(entry.deepcopy() for entry in cited)
-    next(single.findall(nodes.section)).append(section)
+    return section
 
 
-def unlink_outside(tree: nodes.Element) -> None:
-    """Links to targets that are not in *tree* become plain text."""
+def unlink_outside(tree: nodes.Element, address=lambda target: "") -> None:
+    """Links to targets that are not in *tree* become plain text, followed by the
+    target's online address where *address* knows one."""
     ids = {i for node in tree.findall(nodes.Element) for i in node.get("ids", [])}
     ids |= {f"document-{sof['docname']}" for sof in tree.children}
     for ref in list(tree.findall(nodes.reference)):
         target = ref.get("refid") or ref.get("refuri", "").removeprefix("#")
         internal = "refid" in ref or ref.get("refuri", "").startswith("#")
         if internal and target not in ids:
-            ref.replace_self(nodes.inline("", "", *ref.children, classes=["unlinked"]))
+            text = nodes.inline("", "", *ref.children, classes=["unlinked"])
+            if url := address(target):
+                text = nodes.inline("", "", text, nodes.Text(" (online: "),
+                                    nodes.reference(url, url, refuri=url), nodes.Text(")"))
+            ref.replace_self(text)
 
 
 class HandoutBuilder(PDFBuilder):
@@ -63,7 +69,9 @@ class HandoutBuilder(PDFBuilder):
             docname = chapter["docname"]
             single = tree.copy()
             single.append(chapter.deepcopy())
-            append_cited_sources(single, tree)
+            if cited := cited_sources(single, tree):
+                next(single.findall(nodes.section)).append(
+                    sources_section(cited, "Quellen dieses Kapitels", "handout-sources"))
             unlink_outside(single)
             page = docname + (self.config.html_file_suffix or ".html")
             url = self.config.html_baseurl and posixpath.join(self.config.html_baseurl, page)

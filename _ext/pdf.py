@@ -192,7 +192,9 @@ class PDFBuilder(SingleFileHTMLBuilder):
             "qr_svg": segno.make(url, error="m").svg_inline(scale=3, border=0) if url else "",
         }
 
-    def render_toc(self, tree: nodes.document) -> str:
+    def render_toc(self, tree: nodes.document,
+                   extra: tuple = (("stichwortverzeichnis", "Stichwortverzeichnis"),)) -> str:
+        """Chapters with their sections, then *extra* (anchor, title) entries."""
         items = []
         for chapter in tree.children:
             sections = [s for s in chapter.children if isinstance(s, nodes.section)]
@@ -206,8 +208,8 @@ class PDFBuilder(SingleFileHTMLBuilder):
             items.append(
                 f'<li class="toc-chapter"><a href="#document-{chapter["docname"]}">'
                 f'{html.escape(title)}</a>{f"<ul>{subs}</ul>" if subs else ""}</li>')
-        items.append('<li class="toc-chapter"><a href="#stichwortverzeichnis">'
-                     "Stichwortverzeichnis</a></li>")
+        items += [f'<li class="toc-chapter"><a href="#{anchor}">{html.escape(title)}</a></li>'
+                  for anchor, title in extra]
         return f'<ul class="toc">{"".join(items)}</ul>'
 
     def render_index(self) -> str:

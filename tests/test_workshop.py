@@ -1,0 +1,127 @@
+"""A workshop's own edition from a TOML file: its cover, its chapters in its order, the
+book's print quality, notes and "Auf einen Blick" at the end; bad input names file and
+key and writes nothing."""
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT, sphinx_build
+from test_pdf import fonts, link_targets, outline_pages
+from test_pdf_text import missing_glyphs, visible_text
+
+EXAMPLE = ROOT / "workshops" / "beispiel.toml"
+URL = "https://example.org/handbuch/"
+CHAPTER_NUMBER = {p.stem: n for n, p in
+                  enumerate(sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md")), 1)}
+
+
+def title(stem: str, numbered: bool = True) -> str:
+    text = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+    heading = next(line.removeprefix("# ") for line in text.splitlines() if line.startswith("# "))
+    return f"{CHAPTER_NUMBER[stem]} {heading}" if numbered else heading
+
+
+def build(tmp_path, toml: str | None = None, *extra: str):
+    source = EXAMPLE
+    if toml is not None:
+        source = tmp_path / "workshop.toml"
+        source.write_text(toml, encoding="utf-8")
+        (tmp_path / "beispiel-logo.svg").write_text(
+            (ROOT / "workshops" / "beispiel-logo.svg").read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    result = sphinx_build("workshop", ROOT, out, "-D", f"workshop_file={source}", *extra)
+    return result, out / "workshop"
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("workshop")
+    result, out = build(tmp, None, "-D", f"html_baseurl={URL}")
+    assert result.returncode == 0, result.stderr
+    pdfs = list(out.glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["2027-03-18-soziale-netzwerke-fuer-selbststaendige.pdf"]
+    reader = PdfReader(pdfs[0])
+    return out, reader, [p.extract_text().replace("\xa0", " ") for p in reader.pages]
+
+
+CHOSEN = ["02-whether-to-join", "05-requests-from-strangers", "09-legal-basics"]
+
+
+def test_cover_carries_the_workshops_details(edition):
+    _out, _reader, texts = edition
+    cover = texts[0].replace("\n", " ")
+    for detail in ("Soziale Netzwerke für Selbstständige", "18. März 2027",
+                   "Gründungszentrum Musterstadt, Raum 2", "Dana Beispiel",
+                   "dana.beispiel@example.org", "Stand"):
+        assert detail in cover, detail
+    assert URL in re.sub(r"\s+", "", cover)
+
+
+def test_the_chosen_chapters_in_their_order_and_no_other(edition):
+    _out, reader, _texts = edition
+    bookmarks = list(outline_pages(reader))
+    chapters = [b for b in bookmarks if re.match(r"^\d+ ", b)]
+    assert chapters == [title(stem) for stem in CHOSEN]
+    assert bookmarks[-3:] == ["Quellen", "Notizen", "Auf einen Blick"]
+
+
+def test_every_link_resolves_and_left_out_chapters_give_their_address(edition):
+    _out, reader, texts = edition
+    assert link_targets(reader)[1] == []
+    whole = " ".join(texts).replace("\n", " ")
+    # chapter 2 refers to chapter 3, which this workshop leaves out
+    compact = re.sub(r"\s+", "", whole)  # a long address breaks across lines
+    assert f"Kapitel3(online:{URL}chapters/03-every-contact-online.html#" in compact
+    # sources cited in the chosen chapters are in the edition, with their page
+    assert re.search(r"\[\d+ \(S\. \d+\)\]", whole), "Quellenverweis mit Seitenzahl"
+
+
+def test_glance_is_the_last_page_with_the_chosen_chapters_only(edition):
+    _out, _reader, texts = edition
+    last = texts[-1].replace("\n", " ")
+    assert last.startswith("Auf einen Blick")
+    for stem in CHOSEN:
+        assert title(stem, numbered=False) in last
+    assert title("04-what-platforms-offer", numbered=False) not in last
+    assert texts[-2].startswith("Notizen")
+
+
+def test_same_print_quality_as_the_book(edition):
+    out, reader, _texts = edition
+    found = fonts(reader)
+    assert found and all(found.values()), found
+    assert reader.trailer["/Root"]["/Lang"] == "de-DE"
+    page = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert missing_glyphs(visible_text(page)) == {}
+
+
+def test_duplex_starts_every_chapter_on_a_right_hand_page(tmp_path):
+    toml = EXAMPLE.read_text(encoding="utf-8").replace("duplex = false", "duplex = true")
+    result, out = build(tmp_path, toml)
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(next(out.glob("*.pdf")))
+    starts = [page for name, page in outline_pages(reader).items() if re.match(r"^\d+ ", name)]
+    assert starts and all(page % 2 == 1 for page in starts), starts
+    blank = [p.extract_text() for p in reader.pages if "Diese Seite bleibt frei" in p.extract_text()]
+    assert blank, "keine markierte Leerseite"
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (('"09-legal-basics",', '"09-legal-basics",\n  "13-gibtsnicht",'),
+     "chapters: unbekanntes Kapitel „13-gibtsnicht“"),
+    (('logo = "beispiel-logo.svg"', 'logo = "fehlt.png"'), "logo: Datei „fehlt.png“ fehlt"),
+    (('logo = "beispiel-logo.svg"', 'logo = "https://example.org/logo.png"'),
+     "logo: „https://example.org/logo.png“ ist keine lokale Datei"),
+    (("date = 2027-03-18", 'date = "18.03.2027"'), "date: „18.03.2027“ ist kein Datum"),
+    (('trainer = "Dana Beispiel"\n', ""), "trainer: Angabe fehlt"),
+    (('place = "', 'ort = "'), "ort: unbekannte Angabe"),
+])
+def test_bad_input_names_file_and_key_and_writes_nothing(tmp_path, change, expected):
+    toml = EXAMPLE.read_text(encoding="utf-8").replace(*change)
+    assert toml != EXAMPLE.read_text(encoding="utf-8")
+    result, out = build(tmp_path, toml)
+    assert result.returncode != 0
+    assert f"workshop.toml: {expected}" in result.stderr, result.stderr
+    assert not list(out.glob("*.pdf")) and not list(out.glob("*.html"))
