@@ -133,7 +133,7 @@ def make_figures() -> list[tuple[str, str]]:
     print("make: sauberer Build, Leerlauf, ein Kapitel geändert …", flush=True)
     subprocess.run(["make", "-s", "setup"], cwd=ROOT, check=True)
     # Not `make clean`: that would also remove the peer's environment under _build/bench.
-    for output in ("html", "pdf", "handouts", "doctrees"):
+    for output in ("html", "pdf", "handouts", "epub", "doctrees"):
         shutil.rmtree(ROOT / "_build" / output, ignore_errors=True)
     clean, clean_mb = measure(["make", "html", "pdf"])
     noop, _ = measure(["make", "html", "pdf"])
