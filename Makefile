@@ -14,7 +14,7 @@ PDFNAME     := $(shell sed -n 's/^pdf_basename = "\(.*\)"/\1/p' conf.py)
 export HANDBOOK_URL
 # A file that changes only when the address does, so a new address rebuilds everything.
 URL_STAMP := $(BUILDDIR)/.handbook-url
-$(shell mkdir -p $(BUILDDIR); [ "$$(cat $(URL_STAMP) 2>/dev/null)" = "$(HANDBOOK_URL)" ] \
+$(shell mkdir -p $(BUILDDIR); [ -f $(URL_STAMP) ] && [ "$$(cat $(URL_STAMP))" = "$(HANDBOOK_URL)" ] \
   || printf '%s' "$(HANDBOOK_URL)" > $(URL_STAMP))
 
 # What the build reads: a change to any of these makes the next build do work.
@@ -101,6 +101,7 @@ $(BUILDDIR)/html/.stamp: $(SOURCES) $(VENV)/.installed
 
 $(BUILDDIR)/pdf/$(PDFNAME).pdf: $(SOURCES) $(VENV)/.installed
 	$(SPHINXBUILD) -M pdf . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
+	@touch $@  # WeasyPrint leaves an unchanged PDF alone; make must see it is current
 	@$(copy_pdf)
 
 $(BUILDDIR)/handouts/.stamp: $(SOURCES) $(VENV)/.installed

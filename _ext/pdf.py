@@ -18,11 +18,13 @@ output folder.
 import hashlib
 import html
 import logging as stdlib_logging
+import multiprocessing
 import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import segno
@@ -258,10 +260,13 @@ class PDFBuilder(SingleFileHTMLBuilder):
         """Run WeasyPrint only for pages whose HTML or stylesheet changed since the last PDF.
 
         Editing one chapter then re-typesets the book and that chapter's handout, not all.
+        Pages are typeset side by side, one process per core: layout is WeasyPrint's work
+        and runs on one core per document.
         """
-        import weasyprint
+        import weasyprint  # imported before the workers fork, so they start warm
 
         style = (self.outdir / "_static" / "print.css").read_bytes()
+        jobs = []
         for page in pages:
             pdf, stamp = page.with_suffix(".pdf"), page.with_suffix(".key")
             key = hashlib.sha256(page.read_bytes() + style + weasyprint.__version__.encode())
@@ -269,8 +274,18 @@ class PDFBuilder(SingleFileHTMLBuilder):
                 logger.info("unverändert: %s", pdf.name)
                 continue
             stamp.unlink(missing_ok=True)
-            if write_pdf(page, pdf):
-                stamp.write_text(key.hexdigest())
+            jobs.append((page, pdf, stamp, key.hexdigest()))
+        workers = min(len(jobs), os.cpu_count() or 1)
+        if workers > 1:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = pool.map(typeset, [j[0] for j in jobs], [j[1] for j in jobs])
+                for (page, pdf, stamp, key), result in zip(jobs, results):
+                    if report(page, pdf, result):
+                        stamp.write_text(key)
+        else:
+            for page, pdf, stamp, key in jobs:
+                if write_pdf(page, pdf):
+                    stamp.write_text(key)
 
 
 def _ancestors(node: nodes.Node):
@@ -301,10 +316,18 @@ class LocalOnlyFetcher:
         raise FatalURLFetchingError(f"Das PDF darf nur Dateien aus {self.folder} laden: {url}")
 
 
-def write_pdf(source: Path, target: Path) -> bool:
-    """Typeset *source* into *target*; on any failure the old *target* stays as it was.
+class Typeset(NamedTuple):
+    written: bool
+    pages: int
+    seconds: float
+    problems: list[str]  # WeasyPrint's warnings: any of them keeps the previous PDF
+    refused: str  # a fetch outside the build folder: the build fails
 
-    Returns whether *target* was written."""
+
+def typeset(source: Path, target: Path) -> Typeset:
+    """Typeset *source* into *target*; on any problem the old *target* stays as it was.
+
+    Runs in a worker process too, so it reports instead of logging."""
     # Imported here: every build loads this extension, only PDF builds need WeasyPrint.
     from weasyprint import HTML
     from weasyprint.logger import LOGGER
@@ -319,7 +342,6 @@ def write_pdf(source: Path, target: Path) -> bool:
     collect = Collect(stdlib_logging.WARNING)
     LOGGER.addHandler(collect)
     partial = target.with_name(f".{target.name}.partial")
-    logger.info("WeasyPrint setzt %s …", target.name)
     start = time.perf_counter()
     try:
         # Tagged and accessible; WeasyPrint wants the variant at layout and at output.
@@ -330,18 +352,32 @@ def write_pdf(source: Path, target: Path) -> bool:
         # A dead anchor or a missing font is a broken PDF: keep the previous one.
         if not problems:
             os.replace(partial, target)
-            logger.info("  %s: %s in %s s", target.name,
-                        count(len(document.pages), "Seite", "Seiten"),
-                        decimal(time.perf_counter() - start))
+        return Typeset(not problems, len(document.pages), time.perf_counter() - start,
+                       problems, "")
     except FatalURLFetchingError as exc:
-        raise PDFError(str(exc)) from None
+        return Typeset(False, 0, 0.0, problems, str(exc))
     finally:
         LOGGER.removeHandler(collect)
         partial.unlink(missing_ok=True)
-    for message in problems:
+
+
+def report(source: Path, target: Path, result: Typeset) -> bool:
+    """Say what typesetting *source* gave; returns whether *target* was written."""
+    if result.refused:
+        raise PDFError(result.refused)
+    if result.written:
+        logger.info("  %s: %s in %s s", target.name, count(result.pages, "Seite", "Seiten"),
+                    decimal(result.seconds))
+    for message in result.problems:
         logger.warning("WeasyPrint (%s): %s", source.name, message,
                        type="handbook", subtype="weasyprint")
-    return not problems
+    return result.written
+
+
+def write_pdf(source: Path, target: Path) -> bool:
+    """Typeset *source* into *target* here and now, and report it."""
+    logger.info("WeasyPrint setzt %s …", target.name)
+    return report(source, target, typeset(source, target))
 
 
 def setup(app: Sphinx) -> dict:
