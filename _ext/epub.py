@@ -12,6 +12,7 @@
 import calendar
 import html
 import os
+import textwrap
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -24,14 +25,11 @@ COVER = "_static/epub-cover.svg"
 def cover_svg(config) -> str:
     """A plain A-format cover: title, subtitle, version, Stand, author."""
     lines = [(170, 64, 700, config.project)]
-    words, line, y = config.subtitle.split(), "", 300
-    for word in words:  # the subtitle, wrapped at about 34 characters
-        if len(line) + len(word) > 34:
-            lines.append((y, 34, 400, line.strip()))
-            line, y = "", y + 46
-        line += word + " "
-    lines.append((y, 34, 400, line.strip()))
-    lines.append((y + 140, 30, 400, f"Version {config.version} · Stand: {german_date(config.stand)}"))
+    y = 300
+    for part in textwrap.wrap(config.subtitle, 34):  # SVG text does not wrap by itself
+        lines.append((y, 34, 400, part))
+        y += 46
+    lines.append((y + 94, 30, 400, f"Version {config.version} · Stand: {german_date(config.stand)}"))
     lines.append((1480, 28, 400, config.author))
     text = "".join(
         f'<text x="80" y="{y}" font-size="{size}" font-weight="{weight}">{html.escape(t)}</text>'

@@ -63,17 +63,6 @@ def test_a_handout_lists_the_sources_its_chapter_cites(handbook):
     assert "Quellen dieses Kapitels" not in text  # cites nothing
 
 
-def test_stand_is_not_older_than_any_source():
-    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
-    stand = tuple(int(x) for x in re.search(r"stand = datetime\.date\((\d+), (\d+), (\d+)\)",
-                                             conf).groups())
-    text = BIB.read_text(encoding="utf-8")
-    for field in ("date", "urldate"):
-        for value in re.findall(rf"^\s*{field}\s*=\s*\{{(\d{{4}}(?:-\d\d){{0,2}})\}}", text, re.M):
-            parts = tuple(int(x) for x in value.split("-"))
-            assert parts <= stand[:len(parts)], f"{field} = {value} ist jünger als der Stand"
-
-
 # -- known-bad input: each rule fails the build with file and line ---------------------
 
 def test_a_good_source_builds(tmp_path):
