@@ -90,27 +90,32 @@ copy_pdf = if [ -d $(BUILDDIR)/html ]; then \
 	  if [ -d $(BUILDDIR)/handouts ]; then mkdir -p $(BUILDDIR)/html/handouts && \
 	    cp $(BUILDDIR)/handouts/*.pdf $(BUILDDIR)/html/handouts/; fi; fi
 
+# The outputs build side by side (two cores), so each keeps its own doctrees: two Sphinx
+# processes must not write one environment. -O: whole lines, never mixed up.
+MAKEFLAGS += --jobs=2 --output-sync=line
+doctrees = -d $(BUILDDIR)/doctrees-$(1)
+
 # Sphinx notices changed pages and templates itself, but not a changed extension,
 # translation or package: then the environment is read afresh (-E).
 fresh = $(if $(filter-out index.md chapters/% _static/% _templates/%,$?),-E)
 
 $(BUILDDIR)/html/.stamp: $(SOURCES) $(VENV)/.installed
-	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
+	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(fresh) $(call doctrees,html)
 	@$(copy_pdf)
 	@touch $@
 
 $(BUILDDIR)/pdf/$(PDFNAME).pdf: $(SOURCES) $(VENV)/.installed
-	$(SPHINXBUILD) -M pdf . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
+	$(SPHINXBUILD) -M pdf . $(BUILDDIR) $(SPHINXOPTS) $(fresh) $(call doctrees,pdf)
 	@touch $@  # WeasyPrint leaves an unchanged PDF alone; make must see it is current
 	@$(copy_pdf)
 
 $(BUILDDIR)/handouts/.stamp: $(SOURCES) $(VENV)/.installed
-	$(SPHINXBUILD) -M handouts . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
+	$(SPHINXBUILD) -M handouts . $(BUILDDIR) $(SPHINXOPTS) $(fresh) $(call doctrees,handouts)
 	@touch $@
 	@$(copy_pdf)
 
 $(BUILDDIR)/epub/$(PDFNAME).epub: $(SOURCES) $(VENV)/.installed
-	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(fresh)
+	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(fresh) $(call doctrees,epub)
 	@$(copy_pdf)
 
 html: $(BUILDDIR)/html/.stamp
