@@ -20,6 +20,11 @@ def german_date(date: datetime.date) -> str:
     return format_date(date, f"d.'{NBSP}'MMMM y", locale=LOCALE)
 
 
+def german_month(date: datetime.date) -> str:
+    """"August 2022": for sources dated to the month."""
+    return format_date(date, "MMMM y", locale=LOCALE)
+
+
 def count(number: int, one: str, other: str) -> str:
     """"1 Seite", "23 Seiten": the noun in the number's plural category."""
     return f"{number} {one if LOCALE.plural_form(number) == 'one' else other}"

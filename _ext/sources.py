@@ -28,15 +28,13 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from german import german_date
+from german import german_date, german_month
 
 logger = logging.getLogger(__name__)
 
 STYLE = "handbuch"
 UNDATED = "o. J."  # "ohne Jahr": the source itself shows no date
 ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-          "September", "Oktober", "November", "Dezember"]
 
 
 def parse_date(value: str) -> tuple[datetime.date, str] | None:
@@ -50,7 +48,8 @@ def parse_date(value: str) -> tuple[datetime.date, str] | None:
             date = datetime.date(year, month, day)
             return date, german_date(date)
         if month:
-            return datetime.date(year, month, 1), f"{MONTHS[month - 1]} {year}"
+            date = datetime.date(year, month, 1)
+            return date, german_month(date)
         return datetime.date(year, 1, 1), str(year)
     except ValueError:
         return None

@@ -18,6 +18,13 @@ def test_decimal_comma():
     assert decimal(12.0, 2) == "12,00"
 
 
+def test_a_month_reads_as_a_german_month():
+    from german import german_month
+
+    assert german_month(datetime.date(2022, 8, 1)) == "August 2022"
+    assert german_month(datetime.date(2025, 3, 1)) == "März 2025"
+
+
 def test_no_line_break_between_day_and_month():
     assert german_date(datetime.date(2026, 11, 26)) == "26.\u00a0November 2026"
 
