@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -151,8 +152,6 @@ class WorkshopBuilder(HandoutBuilder):
 
     def sources_chapter(self, cited: list[nodes.citation]) -> nodes.Element:
         """The cited entries of the sources list as a chapter of their own."""
-        from sphinx import addnodes
-
         chapter = addnodes.start_of_file(docname="quellen")
         chapter += sources_section(cited, "Quellen", "quellen")
         return chapter
