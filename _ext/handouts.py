@@ -15,7 +15,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from pdf import PDFBuilder
+from pdf import LocalOnlyFetcher, PDFBuilder, PDFError
 
 OVERVIEW = "00-auf-einen-blick"
 
@@ -36,10 +36,29 @@ def cited_sources(part: nodes.Element, book: nodes.Element) -> list[nodes.citati
     return cited
 
 
-def sources_section(cited: list[nodes.citation], title: str, ident: str) -> nodes.section:
+def sources_section(cited: list[nodes.citation], title: str, ident: str,
+                    heights: dict[str, float] | None = None) -> nodes.section:
+    """The *cited* entries under *title*; given their *heights*, in two even columns."""
     section = nodes.section("", nodes.title("", title), ids=[ident], classes=[ident])
-    section.extend(entry.deepcopy() for entry in cited)
+    entries = [entry.deepcopy() for entry in cited]
+    if heights is None:
+        section.extend(entries)
+        return section
+    # Split here rather than by CSS columns: WeasyPrint balances those by growing them a
+    # pixel per layout pass, which cost seconds a handout.
+    first = even_split([heights[entry["ids"][0]] for entry in entries])
+    section += nodes.container("", nodes.container("", *entries[:first], classes=["column"]),
+                               nodes.container("", *entries[first:], classes=["column"]),
+                               classes=["columns"])
     return section
+
+
+def even_split(heights: list[float]) -> int:
+    """How many of *heights* go into the first of two columns so that the taller column is
+    as short as possible; on a tie the first column takes more, as in CSS columns."""
+    total = sum(heights)
+    return min(range(len(heights) + 1),
+               key=lambda k: (max(sum(heights[:k]), total - sum(heights[:k])), -k))
 
 
 def unlink_outside(tree: nodes.Element, address=lambda target: "") -> None:
@@ -64,14 +83,20 @@ class HandoutBuilder(PDFBuilder):
 
     def write_documents(self, _docnames: Any) -> None:
         tree = self.prepare_tree()
-        answers = []
+        singles = []
         for chapter in tree.children:
-            docname = chapter["docname"]
             single = tree.copy()
             single.append(chapter.deepcopy())
-            if cited := cited_sources(single, tree):
+            singles.append((chapter, single, cited_sources(single, tree)))
+        heights = self.source_heights(
+            list({entry["ids"][0]: entry for *_, cited in singles for entry in cited}.values()),
+            tree)
+        answers = []
+        for chapter, single, cited in singles:
+            docname = chapter["docname"]
+            if cited:
                 next(single.findall(nodes.section)).append(
-                    sources_section(cited, "Quellen dieses Kapitels", "handout-sources"))
+                    sources_section(cited, "Quellen dieses Kapitels", "handout-sources", heights))
             unlink_outside(single)
             page = docname + (self.config.html_file_suffix or ".html")
             url = self.config.html_baseurl and posixpath.join(self.config.html_baseurl, page)
@@ -83,6 +108,35 @@ class HandoutBuilder(PDFBuilder):
         context = {**self.print_context(""), "body": overview, "overview": True,
                    "chapter_title": "Auf einen Blick"}
         self.write_page("handout.html", context, f"{OVERVIEW}.html")
+
+    def source_heights(self, entries: list[nodes.citation], tree: nodes.document) -> dict[str, float]:
+        """Each entry's height in a handout's source column. WeasyPrint lays them all out
+        once, in the first column, on a page long enough to hold them."""
+        from weasyprint import CSS, HTML
+
+        if not entries:
+            return {}
+        probe = tree.copy()
+        probe += sources_section(entries, "", "handout-sources", dict.fromkeys(
+            (entry["ids"][0] for entry in entries), 0.0))
+        page = self.templates.render("handout.html", {
+            **self.print_context(""), "body": self.to_html(probe), "chapter_title": ""})
+        document = HTML(string=page, base_url=f"{self.srcdir}/",
+                        url_fetcher=LocalOnlyFetcher(self.srcdir / "_static")).render(
+            stylesheets=[CSS(string="@page { size: 210mm 5000mm !important }")])
+        heights = {}
+        boxes = [document.pages[0]._page_box]
+        while boxes:  # WeasyPrint has no public API for box geometry
+            box = boxes.pop()
+            element_id = box.element is not None and box.element.get("id")
+            if element_id and "citation" in box.element.get("class", "").split() and \
+                    box.element_tag == "div":
+                heights[element_id] = box.margin_height()
+            boxes.extend(getattr(box, "children", []))
+        missing = [entry["ids"][0] for entry in entries if entry["ids"][0] not in heights]
+        if missing or len(document.pages) > 1:
+            raise PDFError(f"Quellen der Handouts nicht messbar: {', '.join(missing) or 'zu lang'}")
+        return heights
 
     def short_answer(self, chapter: nodes.Element) -> str:
         """The chapter's "Kurz gesagt" box as a section of the overview page."""

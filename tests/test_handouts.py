@@ -88,3 +88,24 @@ def test_every_handout_fits_one_sheet(handbook, chapter):
     """A handout is one A4 sheet, printed on both sides."""
     pages = len(PdfReader(handbook.handouts / f"{chapter.stem}.pdf").pages)
     assert pages <= 2, f"{chapter.stem}: {pages} Seiten"
+
+
+@pytest.mark.parametrize("heights, first", [
+    ([1, 1, 1, 1], 2),
+    ([3, 1, 1, 1], 1),
+    ([1, 1, 1], 2),  # a tie: the first column takes more, as CSS columns do
+    ([5], 1),
+    ([], 0),
+])
+def test_sources_split_into_two_even_columns(heights, first):
+    from handouts import even_split
+
+    assert even_split(heights) == first
+
+
+def test_a_handouts_sources_fill_two_columns(handbook):
+    page = (handbook.handouts / "09-legal-basics.html").read_text(encoding="utf-8")
+    sources = page.split('id="handout-sources"', 1)[1]
+    columns = sources.split('class="column ')[1:]
+    assert len(columns) == 2
+    assert all(column.count('class="citation"') >= 5 for column in columns)
