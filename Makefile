@@ -33,10 +33,9 @@ TEST_DEBS  := chromium poppler-utils fontconfig libatomic1 epubcheck
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
 BUILD_DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 
-.PHONY: help html pdf handouts epub workshop test bench live clean lock setup
+.PHONY: help html pdf epub workshop test bench live clean lock setup
 help:
-	@echo "make html pdf   HTML-Seiten, PDF und Handouts bauen (richtet beim ersten Mal alles ein)"
-	@echo "make handouts   nur die Handouts: ein PDF je Kapitel und „Auf einen Blick“"
+	@echo "make html pdf   HTML-Seiten, PDF, Handouts und EPUB bauen (richtet beim ersten Mal alles ein)"
 	@echo "make epub       nur das EPUB für E-Reader (auch Teil von make pdf)"
 	@echo "make workshop WORKSHOP=workshops/beispiel.toml   das PDF für einen Workshop"
 	@echo "make test       alle Prüfungen"
@@ -87,11 +86,12 @@ lock: $(VENV)/.installed
 copy_pdf = if [ -d $(BUILDDIR)/html ]; then \
 	  if [ -f $(BUILDDIR)/pdf/$(PDFNAME).pdf ]; then cp $(BUILDDIR)/pdf/$(PDFNAME).pdf $(BUILDDIR)/html/; fi; \
 	  if [ -f $(BUILDDIR)/epub/$(PDFNAME).epub ]; then cp $(BUILDDIR)/epub/$(PDFNAME).epub $(BUILDDIR)/html/; fi; \
-	  if [ -d $(BUILDDIR)/handouts ]; then mkdir -p $(BUILDDIR)/html/handouts && \
-	    cp $(BUILDDIR)/handouts/*.pdf $(BUILDDIR)/html/handouts/; fi; fi
+	  if [ -d $(BUILDDIR)/pdf/handouts ]; then mkdir -p $(BUILDDIR)/html/handouts && \
+	    cp $(BUILDDIR)/pdf/handouts/*.pdf $(BUILDDIR)/html/handouts/; fi; fi
 
-# The outputs build side by side (two cores), so each keeps its own doctrees: two Sphinx
-# processes must not write one environment. -O: whole lines, never mixed up.
+# The HTML site and the print build (book and handouts) run side by side on two cores, so
+# each keeps its own doctrees: two Sphinx processes must not write one environment.
+# -O: whole lines, never mixed up.
 MAKEFLAGS += --jobs=2 --output-sync=line
 doctrees = -d $(BUILDDIR)/doctrees-$(1)
 
@@ -104,24 +104,22 @@ $(BUILDDIR)/html/.stamp: $(SOURCES) $(VENV)/.installed
 	@$(copy_pdf)
 	@touch $@
 
+# The book and the handouts in one build: the sources are read once, and WeasyPrint sets
+# all of them on both cores.
 $(BUILDDIR)/pdf/$(PDFNAME).pdf: $(SOURCES) $(VENV)/.installed
 	$(SPHINXBUILD) -M pdf . $(BUILDDIR) $(SPHINXOPTS) $(fresh) $(call doctrees,pdf)
 	@touch $@  # WeasyPrint leaves an unchanged PDF alone; make must see it is current
 	@$(copy_pdf)
 
-$(BUILDDIR)/handouts/.stamp: $(SOURCES) $(VENV)/.installed
-	$(SPHINXBUILD) -M handouts . $(BUILDDIR) $(SPHINXOPTS) $(fresh) $(call doctrees,handouts)
-	@touch $@
-	@$(copy_pdf)
-
-$(BUILDDIR)/epub/$(PDFNAME).epub: $(SOURCES) $(VENV)/.installed
-	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(fresh) $(call doctrees,epub)
+# The EPUB reuses what the HTML build has just read (its doctrees), so it comes after it
+# and reads nothing itself.
+$(BUILDDIR)/epub/$(PDFNAME).epub: $(BUILDDIR)/html/.stamp
+	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(call doctrees,html)
 	@$(copy_pdf)
 
 html: $(BUILDDIR)/html/.stamp
 # The downloads: the book, the handouts and the e-reader edition.
-pdf: $(BUILDDIR)/pdf/$(PDFNAME).pdf handouts epub
-handouts: $(BUILDDIR)/handouts/.stamp
+pdf: $(BUILDDIR)/pdf/$(PDFNAME).pdf epub
 epub: $(BUILDDIR)/epub/$(PDFNAME).epub
 
 # One workshop's edition, described in a TOML file (README: "Eine Ausgabe für Ihren Workshop").

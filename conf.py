@@ -50,7 +50,6 @@ extensions = [
     "internal_links",
     "linkcheck_offline",
     "pdf",
-    "handouts",
     "workshop",
     "epub",
 ]

@@ -1,4 +1,4 @@
-"""Builder ``handouts``: one PDF per chapter, and one page "Auf einen Blick".
+"""The handouts: one PDF per chapter, and one page "Auf einen Blick" (builder ``pdf``).
 
 At a workshop the trainer often covers one topic and hands out just that. Each handout
 has the handbook's print design without cover and table of contents: a compact title
@@ -10,13 +10,13 @@ short answer.
 """
 
 import posixpath
-from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from pdf import LocalOnlyFetcher, PDFBuilder, PDFError
+from typeset import LocalOnlyFetcher, PDFError
 
+FOLDER = "handouts"  # in the PDF build's folder, and in the HTML site
 OVERVIEW = "00-auf-einen-blick"
 
 
@@ -77,90 +77,88 @@ def unlink_outside(tree: nodes.Element, address=lambda target: "") -> None:
             ref.replace_self(text)
 
 
-class HandoutBuilder(PDFBuilder):
-    name = "handouts"
-    epilog = "Die Handouts liegen in %(outdir)s."
+def write_handouts(builder, tree: nodes.document) -> None:
+    """One print page per chapter of *tree* (the assembled book), and the overview, in
+    *builder*'s folder ``handouts``."""
+    singles = []
+    for chapter in tree.children:
+        single = tree.copy()
+        single.append(chapter.deepcopy())
+        singles.append((chapter, single, cited_sources(single, tree)))
+    heights = source_heights(
+        builder, list({entry["ids"][0]: entry for *_, cited in singles for entry in cited}.values()),
+        tree)
+    answers = []
+    for chapter, single, cited in singles:
+        docname = chapter["docname"]
+        if cited:
+            next(single.findall(nodes.section)).append(
+                sources_section(cited, "Quellen dieses Kapitels", "handout-sources", heights))
+        unlink_outside(single)
+        page = docname + (builder.config.html_file_suffix or ".html")
+        url = builder.config.html_baseurl and posixpath.join(builder.config.html_baseurl, page)
+        context = {**builder.print_context(url), "body": builder.to_html(single),
+                   "chapter_title": builder.env.titles[docname].astext()}
+        builder.write_page("handout.html", context, f"{FOLDER}/{handout_name(docname)}.html")
+        answers.append(short_answer(builder, chapter))
+    context = {**builder.print_context(""), "body": "".join(a for a in answers if a),
+               "overview": True, "chapter_title": "Auf einen Blick"}
+    builder.write_page("handout.html", context, f"{FOLDER}/{OVERVIEW}.html")
 
-    def write_documents(self, _docnames: Any) -> None:
-        tree = self.prepare_tree()
-        singles = []
-        for chapter in tree.children:
-            single = tree.copy()
-            single.append(chapter.deepcopy())
-            singles.append((chapter, single, cited_sources(single, tree)))
-        heights = self.source_heights(
-            list({entry["ids"][0]: entry for *_, cited in singles for entry in cited}.values()),
-            tree)
-        answers = []
-        for chapter, single, cited in singles:
-            docname = chapter["docname"]
-            if cited:
-                next(single.findall(nodes.section)).append(
-                    sources_section(cited, "Quellen dieses Kapitels", "handout-sources", heights))
-            unlink_outside(single)
-            page = docname + (self.config.html_file_suffix or ".html")
-            url = self.config.html_baseurl and posixpath.join(self.config.html_baseurl, page)
-            context = {**self.print_context(url), "body": self.to_html(single),
-                       "chapter_title": self.env.titles[docname].astext()}
-            self.write_page("handout.html", context, f"{handout_name(docname)}.html")
-            answers.append(self.short_answer(chapter))
-        overview = "".join(a for a in answers if a)
-        context = {**self.print_context(""), "body": overview, "overview": True,
-                   "chapter_title": "Auf einen Blick"}
-        self.write_page("handout.html", context, f"{OVERVIEW}.html")
 
-    def source_heights(self, entries: list[nodes.citation], tree: nodes.document) -> dict[str, float]:
-        """Each entry's height in a handout's source column. WeasyPrint lays them all out
-        once, in the first column, on a page long enough to hold them."""
-        from weasyprint import CSS, HTML
+def source_heights(builder, entries: list[nodes.citation],
+                   tree: nodes.document) -> dict[str, float]:
+    """Each entry's height in a handout's source column. WeasyPrint lays them all out
+    once, in the first column, on a page long enough to hold them."""
+    from weasyprint import CSS, HTML
 
-        if not entries:
-            return {}
-        probe = tree.copy()
-        probe += sources_section(entries, "", "handout-sources", dict.fromkeys(
-            (entry["ids"][0] for entry in entries), 0.0))
-        page = self.templates.render("handout.html", {
-            **self.print_context(""), "body": self.to_html(probe), "chapter_title": ""})
-        document = HTML(string=page, base_url=f"{self.srcdir}/",
-                        url_fetcher=LocalOnlyFetcher(self.srcdir / "_static")).render(
-            stylesheets=[CSS(string="@page { size: 210mm 5000mm !important }")])
-        heights = {}
-        boxes = [document.pages[0]._page_box]
-        while boxes:  # WeasyPrint has no public API for box geometry
-            box = boxes.pop()
-            element_id = box.element is not None and box.element.get("id")
-            if element_id and "citation" in box.element.get("class", "").split() and \
-                    box.element_tag == "div":
-                heights[element_id] = box.margin_height()
-            boxes.extend(getattr(box, "children", []))
-        missing = [entry["ids"][0] for entry in entries if entry["ids"][0] not in heights]
-        if missing or len(document.pages) > 1:
-            raise PDFError(f"Quellen der Handouts nicht messbar: {', '.join(missing) or 'zu lang'}")
-        return heights
+    if not entries:
+        return {}
+    probe = tree.copy()
+    probe += sources_section(entries, "", "handout-sources",
+                             dict.fromkeys((entry["ids"][0] for entry in entries), 0.0))
+    page = builder.templates.render("handout.html", {
+        **builder.print_context(""), "body": builder.to_html(probe), "chapter_title": ""})
+    static = builder.srcdir / "_static"
+    document = HTML(string=page, base_url=f"{builder.srcdir}/",
+                    url_fetcher=LocalOnlyFetcher(static)).render(
+        stylesheets=[CSS(string="@page { size: 210mm 5000mm !important }")])
+    heights = {}
+    boxes = [document.pages[0]._page_box]
+    while boxes:  # WeasyPrint has no public API for box geometry
+        box = boxes.pop()
+        element_id = box.element is not None and box.element.get("id")
+        if element_id and box.element_tag == "div" and \
+                "citation" in box.element.get("class", "").split():
+            heights[element_id] = box.margin_height()
+        boxes.extend(getattr(box, "children", []))
+    missing = [entry["ids"][0] for entry in entries if entry["ids"][0] not in heights]
+    if missing or len(document.pages) > 1:
+        raise PDFError(f"Quellen der Handouts nicht messbar: {', '.join(missing) or 'zu lang'}")
+    return heights
 
-    def short_answer(self, chapter: nodes.Element) -> str:
-        """The chapter's "Kurz gesagt" box as a section of the overview page."""
-        for box in chapter.findall(nodes.admonition):
-            if "kurz-gesagt" in box["classes"]:
-                doc = nodes.document(self.docsettings, chapter.document.reporter)
-                section = nodes.section("", classes=["glance"],
-                                        ids=[f"glance-{handout_name(chapter['docname'])}"])
-                section += nodes.title("", self.env.titles[chapter["docname"]].astext())
-                section.extend(child.deepcopy() for child in box.children
-                               if not isinstance(child, nodes.title))
-                doc += section
-                return self.to_html(doc)
-        return ""
+
+def short_answer(builder, chapter: nodes.Element) -> str:
+    """The chapter's "Kurz gesagt" box as a section of the overview page."""
+    for box in chapter.findall(nodes.admonition):
+        if "kurz-gesagt" in box["classes"]:
+            doc = nodes.document(builder.docsettings, chapter.document.reporter)
+            section = nodes.section("", classes=["glance"],
+                                    ids=[f"glance-{handout_name(chapter['docname'])}"])
+            section += nodes.title("", builder.env.titles[chapter["docname"]].astext())
+            section.extend(child.deepcopy() for child in box.children
+                           if not isinstance(child, nodes.title))
+            doc += section
+            return builder.to_html(doc)
+    return ""
 
 
 def _publish(app: Sphinx, config) -> None:
     # The HTML pages link the handouts, which `make` copies into the site's handouts/.
-    config.html_context = {**config.html_context, "handout_dir": HandoutBuilder.name,
+    config.html_context = {**config.html_context, "handout_dir": FOLDER,
                            "handout_overview": f"{OVERVIEW}.pdf"}
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("pdf")
-    app.add_builder(HandoutBuilder)
     app.connect("config-inited", _publish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,9 @@
-"""Builder ``pdf``: the handbook as one print-only HTML page, typeset by WeasyPrint.
+"""Builder ``pdf``: the handbook and its handouts as print-only HTML pages, typeset by
+WeasyPrint (``typeset.py``): the book in ``<name>.pdf``, the handouts in ``handouts/``.
+Both come from one build, so the sources are read once and all PDFs share the cores.
 
 Sphinx's single-page builder assembles the chapters; this module fixes what that page
-gets wrong for print and hands it to WeasyPrint:
+gets wrong for print:
 
 * ids are only unique per source file, so two "Für die Praxis" sections would share one
   id once merged: every id gets its document's prefix, and every link is rewritten;
@@ -10,22 +12,12 @@ gets wrong for print and hands it to WeasyPrint:
 * the root document is the screen landing page: the PDF starts with a cover and a table
   of contents instead, and ends with the Stichwortverzeichnis;
 * external links get their URL as a footnote, internal ones a page number (print.css).
-
-The PDF is written atomically, and WeasyPrint may read only files below the build's own
-output folder.
 """
 
-import hashlib
 import html
-import logging as stdlib_logging
-import multiprocessing
-import os
 import re
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from typing import Any
 
 import segno
 from docutils import nodes
@@ -33,12 +25,12 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.environment.adapters.indexentries import IndexEntries
-from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.osutil import copyfile, ensuredir
 from sphinx.writers.html5 import HTML5Translator
 
-from german import count, decimal
+import handouts
+from typeset import PRINT_LANG, typeset_changed
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +83,6 @@ def localise_ids(tree: nodes.Element, root: str) -> None:
                 node["refuri"] = "#" + new
 
 
-class PDFError(SphinxError):
-    category = "PDF-Fehler"
-
-
 class PrintTranslator(HTML5Translator):
     """HTML for print: chapters as page-starting blocks, URLs kept for footnotes."""
 
@@ -130,7 +118,7 @@ class PrintTranslator(HTML5Translator):
 
 class PDFBuilder(SingleFileHTMLBuilder):
     name = "pdf"
-    epilog = "Das PDF liegt in %(outdir)s."
+    epilog = "Das PDF und die Handouts liegen in %(outdir)s."
     search = False
     default_translator_class = PrintTranslator
 
@@ -154,8 +142,9 @@ class PDFBuilder(SingleFileHTMLBuilder):
         context = {**self.print_context(), "body": self.to_html(tree),
                    "toc": self.render_toc(tree), "index": self.render_index()}
         self.write_page("print.html", context, f"{self.config.pdf_basename}.html")
+        handouts.write_handouts(self, tree)
 
-    # -- shared with the handout builder -------------------------------------------------
+    # -- shared with the workshop builder ------------------------------------------------
     def prepare_tree(self) -> nodes.document:
         self.prepare_writing(self.env.all_docs.keys())
         tree = self.assemble_doctree()
@@ -178,6 +167,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
 
     def write_page(self, template: str, context: dict[str, Any], filename: str) -> Path:
         path = Path(self.outdir, filename)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.templates.render(template, context), encoding="utf-8")
         self.pages.append(path)
         return path
@@ -188,6 +178,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
         return {
             **self.globalcontext,
             "author": cfg.author,
+            "print_lang": PRINT_LANG,
             "stand_iso": cfg.stand.isoformat(),
             "keywords": ", ".join(cfg.pdf_keywords),
             "online_url": url,
@@ -254,39 +245,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
             logger.warning("PDF nicht neu geschrieben: der Build hatte Warnungen.",
                            type="handbook", subtype="pdf_skipped")
             return
-        self.typeset_changed(self.pages)
-
-    def typeset_changed(self, pages: list[Path]) -> None:
-        """Run WeasyPrint only for pages whose HTML or stylesheet changed since the last PDF.
-
-        Editing one chapter then re-typesets the book and that chapter's handout, not all.
-        Pages are typeset side by side, one process per core: layout is WeasyPrint's work
-        and runs on one core per document.
-        """
-        import weasyprint  # imported before the workers fork, so they start warm
-
-        style = (self.outdir / "_static" / "print.css").read_bytes()
-        jobs = []
-        for page in pages:
-            pdf, stamp = page.with_suffix(".pdf"), page.with_suffix(".key")
-            key = hashlib.sha256(page.read_bytes() + style + weasyprint.__version__.encode())
-            if pdf.exists() and stamp.exists() and stamp.read_text() == key.hexdigest():
-                logger.info("unverändert: %s", pdf.name)
-                continue
-            stamp.unlink(missing_ok=True)
-            jobs.append((page, pdf, stamp, key.hexdigest()))
-        workers = min(len(jobs), os.cpu_count() or 1)
-        if workers > 1:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                results = pool.map(typeset, [j[0] for j in jobs], [j[1] for j in jobs])
-                for (page, pdf, stamp, key), result in zip(jobs, results):
-                    if report(page, pdf, result):
-                        stamp.write_text(key)
-        else:
-            for page, pdf, stamp, key in jobs:
-                if write_pdf(page, pdf):
-                    stamp.write_text(key)
-
+        typeset_changed(self.pages, Path(self.outdir))
 
 def _ancestors(node: nodes.Node):
     while node.parent is not None:
@@ -294,92 +253,7 @@ def _ancestors(node: nodes.Node):
         yield node
 
 
-class LocalOnlyFetcher:
-    """Lets WeasyPrint read files below one folder and nothing else."""
-
-    def __init__(self, folder: Path):
-        from weasyprint.urls import URLFetcher
-
-        self.folder = folder.resolve()
-        self.fetcher = URLFetcher(allowed_protocols={"file", "data"})
-
-    def __call__(self, url: str):
-        from weasyprint.urls import FatalURLFetchingError
-
-        parts = urlsplit(url)
-        if parts.scheme == "file":
-            path = Path(parts.path).resolve()
-            if path.is_relative_to(self.folder):
-                return self.fetcher.fetch(url)
-        elif parts.scheme == "data":
-            return self.fetcher.fetch(url)
-        raise FatalURLFetchingError(f"Das PDF darf nur Dateien aus {self.folder} laden: {url}")
-
-
-class Typeset(NamedTuple):
-    written: bool
-    pages: int
-    seconds: float
-    problems: list[str]  # WeasyPrint's warnings: any of them keeps the previous PDF
-    refused: str  # a fetch outside the build folder: the build fails
-
-
-def typeset(source: Path, target: Path) -> Typeset:
-    """Typeset *source* into *target*; on any problem the old *target* stays as it was.
-
-    Runs in a worker process too, so it reports instead of logging."""
-    # Imported here: every build loads this extension, only PDF builds need WeasyPrint.
-    from weasyprint import HTML
-    from weasyprint.logger import LOGGER
-    from weasyprint.urls import FatalURLFetchingError
-
-    problems: list[str] = []
-
-    class Collect(stdlib_logging.Handler):
-        def emit(self, record: stdlib_logging.LogRecord) -> None:
-            problems.append(record.getMessage())
-
-    collect = Collect(stdlib_logging.WARNING)
-    LOGGER.addHandler(collect)
-    partial = target.with_name(f".{target.name}.partial")
-    start = time.perf_counter()
-    try:
-        # Tagged and accessible; WeasyPrint wants the variant at layout and at output.
-        options = {"pdf_variant": "pdf/ua-1"}
-        document = HTML(filename=source, url_fetcher=LocalOnlyFetcher(source.parent)).render(
-            **options)
-        document.write_pdf(partial, **options)
-        # A dead anchor or a missing font is a broken PDF: keep the previous one.
-        if not problems:
-            os.replace(partial, target)
-        return Typeset(not problems, len(document.pages), time.perf_counter() - start,
-                       problems, "")
-    except FatalURLFetchingError as exc:
-        return Typeset(False, 0, 0.0, problems, str(exc))
-    finally:
-        LOGGER.removeHandler(collect)
-        partial.unlink(missing_ok=True)
-
-
-def report(source: Path, target: Path, result: Typeset) -> bool:
-    """Say what typesetting *source* gave; returns whether *target* was written."""
-    if result.refused:
-        raise PDFError(result.refused)
-    if result.written:
-        logger.info("  %s: %s in %s s", target.name, count(result.pages, "Seite", "Seiten"),
-                    decimal(result.seconds))
-    for message in result.problems:
-        logger.warning("WeasyPrint (%s): %s", source.name, message,
-                       type="handbook", subtype="weasyprint")
-    return result.written
-
-
-def write_pdf(source: Path, target: Path) -> bool:
-    """Typeset *source* into *target* here and now, and report it."""
-    logger.info("WeasyPrint setzt %s …", target.name)
-    return report(source, target, typeset(source, target))
-
-
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("handouts")
     app.add_builder(PDFBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,8 +24,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from german import german_date
-from handouts import HandoutBuilder, cited_sources, sources_section, unlink_outside
-from pdf import local_id
+from handouts import cited_sources, short_answer, sources_section, unlink_outside
+from pdf import PDFBuilder, local_id
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def read_workshop(path: Path, chapters: list[str]) -> tuple[dict[str, Any], list
     return data, problems
 
 
-class WorkshopBuilder(HandoutBuilder):
+class WorkshopBuilder(PDFBuilder):
     name = "workshop"
     epilog = "Die Workshop-Ausgabe liegt in %(outdir)s."
 
@@ -144,7 +144,7 @@ class WorkshopBuilder(HandoutBuilder):
             **self.print_context(),
             "body": self.to_html(edition),
             "toc": self.render_toc(edition, extra),
-            "glance": "".join(self.short_answer(by_doc[doc]) for doc in self.workshop["chapters"]),
+            "glance": "".join(short_answer(self, by_doc[doc]) for doc in self.workshop["chapters"]),
             "workshop": {**self.workshop, "date_text": german_date(self.workshop["date"])},
             "logo": self.copy_logo(),
         }
@@ -187,7 +187,7 @@ class WorkshopBuilder(HandoutBuilder):
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("handouts")
+    app.setup_extension("pdf")
     app.add_config_value("workshop_file", "", "", types=[str])
     app.add_builder(WorkshopBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

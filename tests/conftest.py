@@ -56,14 +56,14 @@ class Build:
 
     @property
     def handouts(self) -> Path:
-        return self.out / "handouts"
+        return self.out / "pdf" / "handouts"
 
 
 @pytest.fixture(scope="session")
 def handbook(tmp_path_factory) -> Build:
     """The real handbook, built as `make html pdf` builds it."""
     build = Build(ROOT, tmp_path_factory.mktemp("handbook"))
-    for builder in ("html", "pdf", "handouts", "epub"):
+    for builder in ("html", "pdf", "epub"):
         result = sphinx_build(builder, ROOT, build.out)
         assert result.returncode == 0, result.stderr
     shutil.copy(build.pdf, build.html / build.pdf.name)

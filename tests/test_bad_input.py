@@ -50,14 +50,14 @@ def test_weasyprint_may_not_fetch_anything_remote(good_project):
 
 
 def test_a_dead_anchor_keeps_the_previous_pdf(tmp_path, caplog):
-    from pdf import write_pdf  # _ext is importable once conftest loaded conf.py's path
+    from typeset import write_pdf  # conftest puts _ext on the import path
 
     source = tmp_path / "page.html"
     source.write_text('<html lang="de"><body><a href="#nirgends">x</a></body></html>')
     target = tmp_path / "old.pdf"
     target.write_bytes(b"previous")
     with caplog.at_level(logging.WARNING):
-        write_pdf(source, target)
+        write_pdf(source, target, tmp_path)
     assert target.read_bytes() == b"previous"
     assert "nirgends" in caplog.text
     assert not list(tmp_path.glob(".*partial"))

@@ -33,7 +33,7 @@ def test_progress_lines_count_pages_in_german(tmp_path):
     from conftest import make_project, sphinx_build
 
     src = make_project(tmp_path / "src")
-    result = sphinx_build("handouts", src, tmp_path / "out", quiet=False)
+    result = sphinx_build("pdf", src, tmp_path / "out", quiet=False)
     assert result.returncode == 0, result.stderr
     # the one-page overview of short answers
     assert re.search(r"00-auf-einen-blick\.pdf: 1 Seite in \d+,\d s", result.stdout), result.stdout

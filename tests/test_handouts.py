@@ -72,10 +72,10 @@ def read_qr(pdf, tmp_path) -> list[str]:
 
 def test_qr_code_reads_back_as_the_chapters_online_address(tmp_path):
     src = make_project(tmp_path / "src")
-    result = sphinx_build("handouts", src, tmp_path / "out", "-D",
+    result = sphinx_build("pdf", src, tmp_path / "out", "-D",
                           "html_baseurl=https://handbuch.example/online/")
     assert result.returncode == 0, result.stderr
-    codes = read_qr(tmp_path / "out" / "handouts" / "one.pdf", tmp_path)
+    codes = read_qr(tmp_path / "out" / "pdf" / "handouts" / "one.pdf", tmp_path)
     assert codes == ["https://handbuch.example/online/chapters/one.html"]
 
 

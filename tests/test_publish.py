@@ -21,7 +21,7 @@ def published(tmp_path_factory) -> Build:
     build = Build(ROOT, tmp_path_factory.mktemp("published"))
     os.environ["HANDBOOK_URL"] = URL
     try:
-        for builder in ("html", "pdf", "handouts"):
+        for builder in ("html", "pdf"):
             result = sphinx_build(builder, ROOT, build.out)
             assert result.returncode == 0, result.stderr
     finally:
