@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pybtex.database import parse_file
 from pybtex.scanner import PybtexSyntaxError
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.plugin import register_plugin
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
@@ -154,6 +155,9 @@ def visit_citation(self, node: nodes.citation) -> None:
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxcontrib.bibtex")
     register_plugin("pybtex.style.formatting", STYLE, HandbookStyle)
+    # pybtex looks a plugin up among all installed packages' entry points on every call,
+    # and sphinxcontrib-bibtex asks for this one once per citation: half a second a build.
+    register_plugin("pybtex.backends", "plaintext", PlainTextBackend, force=True)
     # Before sphinxcontrib-bibtex reads the files (its handler has the default priority).
     app.connect("builder-inited", check_syntax, priority=400)
     app.connect("env-check-consistency", check_sources)
