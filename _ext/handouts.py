@@ -122,7 +122,8 @@ def source_heights(builder, entries: list[nodes.citation],
     static = builder.srcdir / "_static"
     document = HTML(string=page, base_url=f"{builder.srcdir}/",
                     url_fetcher=LocalOnlyFetcher(static)).render(
-        stylesheets=[CSS(string="@page { size: 210mm 5000mm !important }")])
+        stylesheets=[CSS(filename=static / "print.css", url_fetcher=LocalOnlyFetcher(static)),
+                     CSS(string="@page { size: 210mm 5000mm !important }")])
     heights = {}
     boxes = [document.pages[0]._page_box]
     while boxes:  # WeasyPrint has no public API for box geometry

@@ -30,7 +30,7 @@ from sphinx.util.osutil import copyfile, ensuredir
 from sphinx.writers.html5 import HTML5Translator
 
 import handouts
-from typeset import PRINT_LANG, typeset_changed
+from typeset import PRINT_LANG, Typesetter
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
 
     def init(self) -> None:
         super().init()
-        self.pages: list[Path] = []  # print pages written, each becomes one PDF
+        self.typesetter = Typesetter(Path(self.outdir))  # each print page becomes one PDF
 
     # -- assembling ------------------------------------------------------------------
     def assemble_doctree(self) -> nodes.document:
@@ -154,6 +154,9 @@ class PDFBuilder(SingleFileHTMLBuilder):
         self.env.toc_secnumbers = self.assemble_toc_secnumbers()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
         self.write_doc_serialized(self.config.root_doc, tree)
+        # WeasyPrint starts on the first page while the next are written: it needs these.
+        self.copy_image_files()
+        self.copy_static_files()
         self.secnumbers, self.fignumbers = {}, {}
         self.imgpath, self.dlpath = "_images", "_downloads"
         self.current_docname = self.config.root_doc
@@ -169,7 +172,8 @@ class PDFBuilder(SingleFileHTMLBuilder):
         path = Path(self.outdir, filename)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.templates.render(template, context), encoding="utf-8")
-        self.pages.append(path)
+        if not self.failed():  # a failed build keeps its PDFs: no need to typeset
+            self.typesetter.submit(path)
         return path
 
     def print_context(self, url: str | None = None) -> dict[str, Any]:
@@ -235,17 +239,18 @@ class PDFBuilder(SingleFileHTMLBuilder):
         copyfile(self.srcdir / "_static" / "print.css", self.outdir / "_static" / "print.css",
                  force=True)
 
-    def finish(self) -> None:
-        self.copy_image_files()
-        self.copy_static_files()
+    def failed(self) -> bool:
         # With -W a warning fails the build; Sphinx keeps going to report them all, but
         # the previous PDF must survive a failed build. (Private: Sphinx has no public
         # count of the warnings so far.)
-        if self.app._fail_on_warnings and self.app._warncount:
+        return bool(self.app._fail_on_warnings and self.app._warncount)
+
+    def finish(self) -> None:
+        failed = self.failed()
+        self.typesetter.finish(commit=not failed)
+        if failed:
             logger.warning("PDF nicht neu geschrieben: der Build hatte Warnungen.",
                            type="handbook", subtype="pdf_skipped")
-            return
-        typeset_changed(self.pages, Path(self.outdir))
 
 def _ancestors(node: nodes.Node):
     while node.parent is not None:

@@ -9,11 +9,15 @@
 """
 
 import hashlib
+import json
 import logging as stdlib_logging
 import multiprocessing
 import os
+import pickle
+import re
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -34,39 +38,67 @@ class PDFError(SphinxError):
     category = "PDF-Fehler"
 
 
-def typeset_changed(pages: list[Path], root: Path) -> None:
-    """Typeset every page of *pages* (HTML files below *root*) whose PDF is not current.
+class Typesetter:
+    """Typesets print pages while the build writes the next ones, one process per core.
 
-    Editing one chapter then re-typesets the book and that chapter's handout, not all.
+    A page whose HTML, stylesheet and WeasyPrint are as at its last PDF is left alone:
+    editing one chapter re-typesets the book and that chapter's handout, not all. The
+    PDFs are put in place only at the end (*finish*), if the build had no warnings.
     """
-    import pyphen
-    import weasyprint
 
-    style = (root / "_static" / "print.css").read_bytes()
-    jobs = []
-    for page in pages:
+    def __init__(self, root: Path):
+        self.root = root  # the build folder: pages, _static/print.css, _images
+        self.jobs: list[tuple[Path, Path, str, Future]] = []
+        self.pool: ProcessPoolExecutor | None = None
+
+    def submit(self, page: Path) -> None:
+        import weasyprint
+
         pdf, stamp = page.with_suffix(".pdf"), page.with_suffix(".key")
+        style = (self.root / "_static" / "print.css").read_bytes()
         key = hashlib.sha256(page.read_bytes() + style + weasyprint.__version__.encode())
         if pdf.exists() and stamp.exists() and stamp.read_text() == key.hexdigest():
             logger.info("unverändert: %s", pdf.name)
-            continue
+            return
         stamp.unlink(missing_ok=True)
-        jobs.append((page, pdf, stamp, key.hexdigest()))
-    if not jobs:
-        return
-    pyphen.Pyphen(lang=PRINT_LANG)  # cached by pyphen for every later use
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(typeset, [j[0] for j in jobs], [j[1] for j in jobs],
-                               [root] * len(jobs))
-            for (page, pdf, stamp, key), result in zip(jobs, results):
-                if report(page, pdf, result):
-                    stamp.write_text(key)
-    else:
-        for page, pdf, stamp, key in jobs:
-            if write_pdf(page, pdf, root):
-                stamp.write_text(key)
+        if self.pool is None:
+            load_hyphenation()  # before the fork: every worker starts with the patterns
+            self.pool = ProcessPoolExecutor(os.cpu_count() or 1,
+                                            mp_context=multiprocessing.get_context("fork"))
+        self.jobs.append((page, pdf, key.hexdigest(), self.pool.submit(typeset, page, pdf, self.root)))
+
+    def finish(self, commit: bool) -> None:
+        """Wait for every page; with *commit*, put the PDFs that came out clean in place."""
+        try:
+            for page, pdf, key, future in self.jobs:
+                result = future.result()
+                if commit and report(page, pdf, result):
+                    commit_pdf(pdf, result, key)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+            for _page, pdf, _key, _future in self.jobs:
+                partial_of(pdf).unlink(missing_ok=True)
+
+
+def load_hyphenation(folder: Path = Path(sys.prefix, "var", "cache", "pyphen")) -> None:
+    """The German hyphenation patterns into pyphen's cache. pyphen parses its pattern file
+    in a second; its parsed form is kept, like bytecode, in the environment it came with."""
+    import pyphen
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback(PRINT_LANG)]
+    cache = folder / f"{path.stem}-{path.stat().st_size}.pickle"
+    if not hasattr(pyphen, "hdcache") or path in pyphen.hdcache:
+        return  # loaded already, or a pyphen that caches differently
+    try:
+        pyphen.hdcache[path] = pickle.loads(cache.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pyphen.Pyphen(lang=PRINT_LANG)
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_bytes(pickle.dumps(pyphen.hdcache[path]))
+        except OSError:
+            pass  # a read-only environment: parse again next time
 
 
 class LocalOnlyFetcher:
@@ -97,13 +129,29 @@ class Typeset(NamedTuple):
     seconds: float
     problems: list[str]  # WeasyPrint's warnings: any of them keeps the previous PDF
     refused: str  # a fetch outside the build folder: the build fails
+    numbers: dict[str, int]  # the page of each link's target, for the next time
+
+
+def partial_of(target: Path) -> Path:
+    return target.with_name(f".{target.name}.partial")
+
+
+def numbers_of(target: Path) -> Path:
+    return target.with_suffix(".pages.json")
+
+
+def commit_pdf(target: Path, result: Typeset, key: str) -> None:
+    """Put a cleanly typeset PDF in place, with what the next build compares against."""
+    os.replace(partial_of(target), target)
+    numbers_of(target).write_text(json.dumps(result.numbers, sort_keys=True), encoding="utf-8")
+    target.with_suffix(".key").write_text(key)
 
 
 def typeset(source: Path, target: Path, root: Path) -> Typeset:
-    """Typeset *source* into *target*, reading files below *root* only; on any problem the
-    old *target* stays as it was.
+    """Typeset *source* for *target* into its partial file, reading files below *root*
+    only; *commit_pdf* puts it in place, so the old *target* stays until then.
 
-    Runs in a worker process too, so it reports instead of logging."""
+    Runs in a worker process, so it reports instead of logging."""
     # Imported here: every build loads this module, only PDF builds need WeasyPrint.
     from weasyprint import HTML
     from weasyprint.logger import LOGGER
@@ -117,25 +165,88 @@ def typeset(source: Path, target: Path, root: Path) -> Typeset:
 
     collect = Collect(stdlib_logging.WARNING)
     LOGGER.addHandler(collect)
-    partial = target.with_name(f".{target.name}.partial")
+    partial = partial_of(target)
     start = time.perf_counter()
+    page = source.read_text(encoding="utf-8")
+    try:
+        numbers = json.loads(numbers_of(target).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        numbers = {}
     try:
         # Tagged and accessible; WeasyPrint wants the variant at layout and at output.
         options = {"pdf_variant": "pdf/ua-1"}
-        document = HTML(filename=source, base_url=f"{root}/",
-                        url_fetcher=LocalOnlyFetcher(root)).render(
-            **options)
+        for attempt in range(PAGE_NUMBER_ATTEMPTS + 1):
+            if attempt == PAGE_NUMBER_ATTEMPTS:
+                numbers = {}  # no agreement: WeasyPrint counts the pages itself
+            problems.clear()
+            document = HTML(string=with_page_numbers(page, numbers), base_url=f"{root}/",
+                            url_fetcher=LocalOnlyFetcher(root)).render(
+                **print_style(root), **options)
+            found = page_numbers(document)
+            if all(found.get(anchor) == number for anchor, number in numbers.items()):
+                break
+            numbers = {anchor: found[anchor] for anchor in numbers if anchor in found}
         document.write_pdf(partial, **options)
         # A dead anchor or a missing font is a broken PDF: keep the previous one.
-        if not problems:
-            os.replace(partial, target)
         return Typeset(not problems, len(document.pages), time.perf_counter() - start,
-                       problems, "")
+                       problems, "",
+                       {anchor: found[anchor] for anchor in linked(page) if anchor in found})
     except FatalURLFetchingError as exc:
-        return Typeset(False, 0, 0.0, problems, str(exc))
+        return Typeset(False, 0, 0.0, problems, str(exc), {})
     finally:
         LOGGER.removeHandler(collect)
-        partial.unlink(missing_ok=True)
+
+
+_styles: dict[tuple, dict] = {}
+
+
+def print_style(root: Path) -> dict:
+    """The print stylesheet and the fonts it loads, parsed once per process rather than
+    once per page (the pages do not link it)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    path = root / "_static" / "print.css"
+    key = (path, path.stat().st_mtime_ns, path.stat().st_size)
+    if key not in _styles:
+        fonts = FontConfiguration()
+        _styles[key] = {"stylesheets": [CSS(filename=path, font_config=fonts,
+                                            url_fetcher=LocalOnlyFetcher(root))],
+                        "font_config": fonts}
+    return _styles[key]
+
+
+# Page numbers of links (table of contents, index, "(S. 12)"): print.css asks WeasyPrint
+# for target-counter(), which lays out every page with such a link two more times. Once a
+# page has been typeset, the numbers it found are kept beside its PDF and written into the
+# HTML (data-page) the next time; if the text moved and a number no longer agrees, the
+# page is laid out again with the numbers found, as target-counter() would. The PDF is the
+# same either way, byte for byte.
+PAGE_NUMBER_ATTEMPTS = 3
+LINK = re.compile(r'(<a\b[^>]*?\bhref="#([^"]+)")')
+
+
+def linked(page: str) -> set[str]:
+    """The anchors that the links in *page* point to."""
+    return {match[2] for match in LINK.finditer(page)}
+
+
+def with_page_numbers(page: str, numbers: dict[str, int]) -> str:
+    """*page* with the page number of each link's target that *numbers* knows."""
+    def number(match: re.Match) -> str:
+        known = numbers.get(match[2])
+        return f'{match[1]} data-page="{known}"' if known else match[1]
+    return LINK.sub(number, page) if numbers else page
+
+
+def page_numbers(document) -> dict[str, int]:
+    """Anchor -> page number. The page counter is never reset in print.css, so the n-th
+    page is page n."""
+    found: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            found.setdefault(anchor, number)
+    return found
 
 
 def report(source: Path, target: Path, result: Typeset) -> bool:
@@ -154,4 +265,10 @@ def report(source: Path, target: Path, result: Typeset) -> bool:
 def write_pdf(source: Path, target: Path, root: Path) -> bool:
     """Typeset *source* into *target* here and now, and report it."""
     logger.info("WeasyPrint setzt %s …", target.name)
-    return report(source, target, typeset(source, target, root))
+    result = typeset(source, target, root)
+    try:
+        if written := report(source, target, result):
+            commit_pdf(target, result, "")
+        return written
+    finally:
+        partial_of(target).unlink(missing_ok=True)

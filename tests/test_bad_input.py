@@ -52,6 +52,8 @@ def test_weasyprint_may_not_fetch_anything_remote(good_project):
 def test_a_dead_anchor_keeps_the_previous_pdf(tmp_path, caplog):
     from typeset import write_pdf  # conftest puts _ext on the import path
 
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "print.css").write_text("a { color: black; }\n")
     source = tmp_path / "page.html"
     source.write_text('<html lang="de"><body><a href="#nirgends">x</a></body></html>')
     target = tmp_path / "old.pdf"

@@ -1,7 +1,9 @@
 """The print PDF, checked on the real handbook with pypdf."""
 
 import html
+import json
 import re
+import shutil
 
 import pytest
 from pypdf import PdfReader
@@ -193,3 +195,41 @@ def test_the_pdf_link_check_finds_a_dead_destination(tmp_path):
     page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
     writer.write(tmp_path / "dead.pdf")
     assert link_targets(PdfReader(tmp_path / "dead.pdf")) == (1, ["S. 1: nirgends"])
+
+
+def test_page_numbers_known_from_the_last_build_give_the_same_pdf(handbook, tmp_path):
+    """A page is typeset with the page numbers its last PDF found (no extra layout passes);
+    numbers that no longer agree, as after an edit, are found again: the PDF is the same."""
+    from typeset import write_pdf
+
+    root = tmp_path / "pdf"
+    shutil.copytree(handbook.out / "pdf", root)
+    page = root / "handouts" / "09-legal-basics.html"
+    first = page.with_suffix(".pdf").read_bytes()
+    numbers_file = page.with_suffix(".pages.json")
+    numbers = json.loads(numbers_file.read_text(encoding="utf-8"))
+    assert numbers and max(numbers.values()) == 2
+
+    for known in (numbers, {anchor: number % 2 + 1 for anchor, number in numbers.items()}):
+        numbers_file.write_text(json.dumps(known), encoding="utf-8")
+        target = page.with_suffix(".pdf")
+        target.unlink()
+        assert write_pdf(page, target, root)
+        assert target.read_bytes() == first
+        assert json.loads(numbers_file.read_text(encoding="utf-8")) == numbers
+
+
+def test_the_hyphenation_cache_survives_a_broken_file(tmp_path):
+    import pyphen
+
+    from typeset import PRINT_LANG, load_hyphenation
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback(PRINT_LANG)]
+    expected = pyphen.Pyphen(lang=PRINT_LANG).hd.positions("Kontaktanfrage")
+    for content in (None, b"kaputt"):
+        pyphen.hdcache.pop(path, None)
+        for cache in tmp_path.glob("*.pickle"):
+            cache.write_bytes(content)
+        load_hyphenation(tmp_path)
+        assert pyphen.hdcache[path].positions("Kontaktanfrage") == expected
+    assert len(list(tmp_path.glob("*.pickle"))) == 1
