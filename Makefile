@@ -84,10 +84,10 @@ lock: $(VENV)/.installed
 # Every HTML page links the PDF and the EPUB (and each chapter its handout), so whichever
 # build runs last puts them into the site.
 copy_pdf = if [ -d $(BUILDDIR)/html ]; then \
-	  if [ -f $(BUILDDIR)/pdf/$(PDFNAME).pdf ]; then cp $(BUILDDIR)/pdf/$(PDFNAME).pdf $(BUILDDIR)/html/; fi; \
-	  if [ -f $(BUILDDIR)/epub/$(PDFNAME).epub ]; then cp $(BUILDDIR)/epub/$(PDFNAME).epub $(BUILDDIR)/html/; fi; \
-	  if [ -d $(BUILDDIR)/pdf/handouts ]; then mkdir -p $(BUILDDIR)/html/handouts && \
-	    cp $(BUILDDIR)/pdf/handouts/*.pdf $(BUILDDIR)/html/handouts/; fi; fi
+	  for f in $(BUILDDIR)/pdf/$(PDFNAME).pdf $(BUILDDIR)/epub/$(PDFNAME).epub; do \
+	    [ ! -f $$f ] || cp $$f $(BUILDDIR)/html/; done; \
+	  for f in $(BUILDDIR)/pdf/handouts/*.pdf; do [ ! -f $$f ] || \
+	    { mkdir -p $(BUILDDIR)/html/handouts && cp $$f $(BUILDDIR)/html/handouts/; }; done; fi
 
 # The HTML site and the print build (book and handouts) run side by side on two cores, so
 # each keeps its own doctrees: two Sphinx processes must not write one environment.

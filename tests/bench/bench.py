@@ -202,6 +202,10 @@ def main() -> None:
     parser.add_argument("--no-make", action="store_true", help="nur die Skalierung messen")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    # Started by `make bench`: the builds measured are their own make runs, with their own
+    # two jobs, not children of this one's job server.
+    for variable in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+        os.environ.pop(variable, None)
 
     rows = [] if args.no_make else make_figures()
     for name, value in rows:
