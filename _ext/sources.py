@@ -16,9 +16,9 @@ import datetime
 import re
 from pathlib import Path
 
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import parse_file
 from pybtex.scanner import PybtexSyntaxError
-from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.plugin import register_plugin
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry

@@ -124,7 +124,7 @@ class LocalOnlyFetcher:
 
 
 class Typeset(NamedTuple):
-    written: bool
+    written: bool  # the partial PDF is complete and WeasyPrint had nothing to say
     pages: int
     seconds: float
     problems: list[str]  # WeasyPrint's warnings: any of them keeps the previous PDF
@@ -140,11 +140,13 @@ def numbers_of(target: Path) -> Path:
     return target.with_suffix(".pages.json")
 
 
-def commit_pdf(target: Path, result: Typeset, key: str) -> None:
-    """Put a cleanly typeset PDF in place, with what the next build compares against."""
+def commit_pdf(target: Path, result: Typeset, key: str | None = None) -> None:
+    """Put a cleanly typeset PDF in place, with what the next build compares against:
+    the page numbers it found and, from a build, the *key* of its sources."""
     os.replace(partial_of(target), target)
     numbers_of(target).write_text(json.dumps(result.numbers, sort_keys=True), encoding="utf-8")
-    target.with_suffix(".key").write_text(key)
+    if key:
+        target.with_suffix(".key").write_text(key)
 
 
 def typeset(source: Path, target: Path, root: Path) -> Typeset:
@@ -250,7 +252,8 @@ def page_numbers(document) -> dict[str, int]:
 
 
 def report(source: Path, target: Path, result: Typeset) -> bool:
-    """Say what typesetting *source* gave; returns whether *target* was written."""
+    """Say what typesetting *source* gave; returns whether the PDF came out clean, so
+    that it may replace *target*."""
     if result.refused:
         raise PDFError(result.refused)
     if result.written:
@@ -268,7 +271,7 @@ def write_pdf(source: Path, target: Path, root: Path) -> bool:
     result = typeset(source, target, root)
     try:
         if written := report(source, target, result):
-            commit_pdf(target, result, "")
+            commit_pdf(target, result)
         return written
     finally:
         partial_of(target).unlink(missing_ok=True)
