@@ -2,8 +2,8 @@
 
 * A page is typeset again only when its HTML, the print stylesheet or WeasyPrint changed.
 * Pages are typeset side by side, one process per core: layout runs on one core per
-  document. The workers fork from the build, so WeasyPrint and the German hyphenation
-  patterns are loaded once, before the fork.
+  document. The workers fork when the build starts, before it reads the sources: WeasyPrint
+  and the German hyphenation patterns are loaded once, the environment is not copied.
 * WeasyPrint may read only files below the build's own output folder.
 * A PDF is written atomically; any WeasyPrint warning keeps the previous one.
 """
@@ -49,7 +49,14 @@ class Typesetter:
     def __init__(self, root: Path):
         self.root = root  # the build folder: pages, _static/print.css, _images
         self.jobs: list[tuple[Path, Path, str, Future]] = []
-        self.pool: ProcessPoolExecutor | None = None
+        # The workers fork now, before the build has read anything: forked later, each of
+        # them would carry a copy of the whole environment (at 10x content, 750 MB a worker).
+        import weasyprint  # noqa: F401  (loaded once, before the fork)
+
+        load_hyphenation()
+        self.pool = ProcessPoolExecutor(os.cpu_count() or 1,
+                                        mp_context=multiprocessing.get_context("fork"))
+        self.pool.submit(int).result()  # with fork, the first task starts all workers
 
     def submit(self, page: Path) -> None:
         import weasyprint
@@ -61,10 +68,6 @@ class Typesetter:
             logger.info("unverändert: %s", pdf.name)
             return
         stamp.unlink(missing_ok=True)
-        if self.pool is None:
-            load_hyphenation()  # before the fork: every worker starts with the patterns
-            self.pool = ProcessPoolExecutor(os.cpu_count() or 1,
-                                            mp_context=multiprocessing.get_context("fork"))
         self.jobs.append((page, pdf, key.hexdigest(), self.pool.submit(typeset, page, pdf, self.root)))
 
     def finish(self, commit: bool) -> None:
@@ -75,8 +78,7 @@ class Typesetter:
                 if commit and report(page, pdf, result):
                     commit_pdf(pdf, result, key)
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(cancel_futures=True)
+            self.pool.shutdown(cancel_futures=True)
             for _page, pdf, _key, _future in self.jobs:
                 partial_of(pdf).unlink(missing_ok=True)
 
