@@ -9,7 +9,10 @@ a handout still says where its facts come from. The overview gathers every chapt
 short answer.
 """
 
+import hashlib
+import json
 import posixpath
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -109,8 +112,9 @@ def write_handouts(builder, tree: nodes.document) -> None:
 def source_heights(builder, entries: list[nodes.citation],
                    tree: nodes.document) -> dict[str, float]:
     """Each entry's height in a handout's source column. WeasyPrint lays them all out
-    once, in the first column, on a page long enough to hold them."""
-    from weasyprint import CSS, HTML
+    once, in the first column, on a page long enough to hold them; the heights are kept
+    for the next build, which measures again only if the entries or print.css changed."""
+    import weasyprint
 
     if not entries:
         return {}
@@ -120,7 +124,27 @@ def source_heights(builder, entries: list[nodes.citation],
     page = builder.templates.render("handout.html", {
         **builder.print_context(""), "body": builder.to_html(probe), "chapter_title": ""})
     static = builder.srcdir / "_static"
-    document = HTML(string=page, base_url=f"{builder.srcdir}/",
+    key = hashlib.sha256(page.encode() + (static / "print.css").read_bytes() +
+                         weasyprint.__version__.encode()).hexdigest()
+    cache = builder.outdir / FOLDER / ".source-heights.json"
+    try:
+        known = json.loads(cache.read_text(encoding="utf-8"))
+        if known["key"] == key:
+            return known["heights"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none yet, or unreadable: measure
+    heights = measure_sources(page, builder.srcdir, [entry["ids"][0] for entry in entries])
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"key": key, "heights": heights}), encoding="utf-8")
+    return heights
+
+
+def measure_sources(page: str, srcdir: Path, ids: list[str]) -> dict[str, float]:
+    """The height of each source entry (by id) that *page* lays out in one column."""
+    from weasyprint import CSS, HTML
+
+    static = srcdir / "_static"
+    document = HTML(string=page, base_url=f"{srcdir}/",
                     url_fetcher=LocalOnlyFetcher(static)).render(
         stylesheets=[CSS(filename=static / "print.css", url_fetcher=LocalOnlyFetcher(static)),
                      CSS(string="@page { size: 210mm 5000mm !important }")])
@@ -133,7 +157,7 @@ def source_heights(builder, entries: list[nodes.citation],
                 "citation" in box.element.get("class", "").split():
             heights[element_id] = box.margin_height()
         boxes.extend(getattr(box, "children", []))
-    missing = [entry["ids"][0] for entry in entries if entry["ids"][0] not in heights]
+    missing = [i for i in ids if i not in heights]
     if missing or len(document.pages) > 1:
         raise PDFError(f"Quellen der Handouts nicht messbar: {', '.join(missing) or 'zu lang'}")
     return heights

@@ -1,5 +1,6 @@
 """Workshop handouts: one PDF per chapter plus the one-page overview."""
 
+import json
 import subprocess
 
 import pytest
@@ -109,3 +110,28 @@ def test_a_handouts_sources_fill_two_columns(handbook):
     columns = sources.split('class="column ')[1:]
     assert len(columns) == 2
     assert all(column.count('class="citation"') >= 5 for column in columns)
+
+
+def test_sources_that_cannot_be_measured_stop_the_build():
+    from handouts import measure_sources
+    from typeset import PDFError
+
+    page = '<html class="handout"><body><p>Keine Einträge.</p></body></html>'
+    with pytest.raises(PDFError, match="nicht messbar: quelle-a"):
+        measure_sources(page, ROOT, ["quelle-a"])
+
+
+def test_source_heights_are_measured_again_when_the_kept_ones_are_stale(tmp_path):
+    from test_sources import CITING, GOOD_ENTRY, SOURCES
+
+    src = make_project(tmp_path / "src", {"chapters/one.md": CITING, "chapters/sources.md": SOURCES,
+                                          "chapters/references.bib": GOOD_ENTRY})
+    kept = tmp_path / "out" / "pdf" / "handouts" / ".source-heights.json"
+    assert sphinx_build("pdf", src, tmp_path / "out").returncode == 0
+    measured = json.loads(kept.read_text(encoding="utf-8"))
+    [(entry, height)] = measured["heights"].items()  # the one source, in its column
+    assert height > 0
+    kept.write_text(json.dumps({"key": "veraltet", "heights": {entry: 999.0}}), encoding="utf-8")
+    result = sphinx_build("pdf", src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(kept.read_text(encoding="utf-8")) == measured
