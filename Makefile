@@ -97,7 +97,8 @@ doctrees = -d $(BUILDDIR)/doctrees-$(1)
 
 # Sphinx notices changed pages and templates itself, but not a changed extension,
 # translation or package: then the environment is read afresh (-E).
-fresh = $(if $(filter-out index.md chapters/% _static/% _templates/%,$?),-E)
+changed_machinery = $(filter-out index.md chapters/% _static/% _templates/% $(BUILDDIR)/html/.stamp,$?)
+fresh = $(if $(changed_machinery),-E)
 
 $(BUILDDIR)/html/.stamp: $(SOURCES) $(VENV)/.installed
 	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS) $(fresh) $(call doctrees,html)
@@ -112,9 +113,11 @@ $(BUILDDIR)/pdf/$(PDFNAME).pdf: $(SOURCES) $(VENV)/.installed
 	@$(copy_pdf)
 
 # The EPUB reuses what the HTML build has just read (its doctrees), so it comes after it
-# and reads nothing itself.
-$(BUILDDIR)/epub/$(PDFNAME).epub: $(BUILDDIR)/html/.stamp
-	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(call doctrees,html)
+# and reads nothing itself. Sphinx would see its pages as current even after the HTML
+# build re-read everything for a changed extension: then every page is written (-a).
+$(BUILDDIR)/epub/$(PDFNAME).epub: $(BUILDDIR)/html/.stamp $(SOURCES)
+	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(if $(changed_machinery),-a) \
+	  $(call doctrees,html)
 	@$(copy_pdf)
 
 html: $(BUILDDIR)/html/.stamp

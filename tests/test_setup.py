@@ -5,11 +5,12 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, make_project
 
 
 def test_every_locked_package_is_pinned_with_a_hash():
@@ -39,3 +40,25 @@ def test_without_root_missing_packages_are_named_in_one_sudo_line():
     assert "sudo apt-get install gibt-es-nicht-eins gibt-es-nicht-zwei" in result.stdout, \
         result.stdout + result.stderr
     assert not created, "abbrechen, bevor irgendetwas angelegt wird"
+
+
+@pytest.mark.parametrize(("changed", "everything"), [("_ext/epub.py", True),
+                                                      ("chapters/one.md", False)])
+def test_the_epub_rewrites_every_page_after_a_changed_extension(tmp_path, changed, everything):
+    """The EPUB reuses the HTML build's environment: Sphinx alone would keep its pages
+    from before a changed extension (make -n shows what make would run)."""
+    src = make_project(tmp_path)
+    for name in ("Makefile", "requirements.lock"):
+        shutil.copy2(ROOT / name, src / name)  # older than the venv's stamp: it is current
+    name = re.search(r'^pdf_basename = "(.+)"', (src / "conf.py").read_text(), re.M)[1]
+    built = time.time() + 100
+    for output in ("html/.stamp", f"pdf/{name}.pdf", f"epub/{name}.epub", ".handbook-url"):
+        (src / "_build" / output).parent.mkdir(parents=True, exist_ok=True)
+        (src / "_build" / output).touch()
+        os.utime(src / "_build" / output, (built, built))
+    os.utime(src / changed, (built + 100, built + 100))
+    result = subprocess.run(["make", "-n", "-C", str(src), "epub", f"VENV={ROOT / '.venv'}"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    epub = next(line for line in result.stdout.splitlines() if "-M epub" in line)
+    assert (" -a " in f"{epub} ") == everything, result.stdout
