@@ -7,6 +7,8 @@
 * Its own stylesheet (``_static/epub.css``): the comparison tables stacked per platform,
   as on a phone, because a 6-inch screen has no room for four columns.
 * The publication date is the Stand (SOURCE_DATE_EPOCH), so two builds give one file.
+* German for the few words Sphinx's builder writes itself (it has no translation for them):
+  the table of contents' heading, the cover's name, the footnotes' heading.
 """
 
 import calendar
@@ -16,6 +18,7 @@ import textwrap
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.builders import _epub_base
 
 from german import german_date
 
@@ -48,6 +51,10 @@ def _prepare(app: Sphinx) -> None:
     # graphviz writes an image map (.map) beside each PNG; the EPUB leaves it out, rightly.
     app.config.suppress_warnings = [*app.config.suppress_warnings, "epub.unknown_project_files"]
     app.add_css_file("epub.css")
+    app.builder.guide_titles = {"toc": "Inhaltsverzeichnis", "cover": "Titelbild"}
+    # Read at the time the URL footnotes are added; Sphinx's own comment says these
+    # strings are not localised yet.
+    _epub_base.FOOTNOTES_RUBRIC_NAME = "Fußnoten"
     cover = Path(app.outdir, COVER)
     cover.parent.mkdir(parents=True, exist_ok=True)
     cover.write_text(cover_svg(app.config), encoding="utf-8")

@@ -74,6 +74,16 @@ def test_table_of_contents_lists_every_chapter(handbook):
     assert "Glossar" in nav and "Quellen" in nav
 
 
+def test_no_english_words_from_sphinx_reach_the_reader(handbook):
+    with zipfile.ZipFile(handbook.epub) as book:
+        text = "".join(book.read(name).decode("utf-8") for name in book.namelist()
+                       if name.endswith((".xhtml", ".opf")))
+    for english in ("Table of Contents", "Footnotes", 'title="Cover"'):
+        assert english not in text, english
+    assert "<h1>Inhaltsverzeichnis</h1>" in read(handbook.epub, "nav.xhtml")
+    assert '<p class="rubric">Fußnoten</p>' in read(handbook.epub, "chapters/01-about.xhtml")
+
+
 def sideways_overflow(browser, page: Path, width: int) -> int:
     context = browser.new_context(viewport={"width": width, "height": 800})
     tab = context.new_page()
