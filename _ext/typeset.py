@@ -50,7 +50,8 @@ class Typesetter:
         self.root = root  # the build folder: pages, _static/print.css, _images
         self.jobs: list[tuple[Path, Path, str, Future]] = []
         # The workers fork now, before the build has read anything: forked later, each of
-        # them would carry a copy of the whole environment (at 10x content, 750 MB a worker).
+        # them would carry a copy of the environment and the assembled book (at 10x
+        # content 40 MB more for the book's worker, whose own layout takes most of 714 MB).
         import weasyprint  # noqa: F401  (loaded once, before the fork)
 
         load_hyphenation()
