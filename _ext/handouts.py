@@ -9,7 +9,6 @@ a handout still says where its facts come from. The overview gathers every chapt
 short answer.
 """
 
-import hashlib
 import json
 import posixpath
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from typeset import LocalOnlyFetcher, PDFError
+from typeset import LocalOnlyFetcher, PDFError, layout_key, print_style
 
 FOLDER = "handouts"  # in the PDF build's folder, and in the HTML site
 OVERVIEW = "00-auf-einen-blick"
@@ -113,9 +112,7 @@ def source_heights(builder, entries: list[nodes.citation],
                    tree: nodes.document) -> dict[str, float]:
     """Each entry's height in a handout's source column. WeasyPrint lays them all out
     once, in the first column, on a page long enough to hold them; the heights are kept
-    for the next build, which measures again only if the entries or print.css changed."""
-    import weasyprint
-
+    for the next build, which measures again only if the layout would differ."""
     if not entries:
         return {}
     probe = tree.copy()
@@ -123,9 +120,7 @@ def source_heights(builder, entries: list[nodes.citation],
                              dict.fromkeys((entry["ids"][0] for entry in entries), 0.0))
     page = builder.templates.render("handout.html", {
         **builder.print_context(""), "body": builder.to_html(probe), "chapter_title": ""})
-    static = builder.srcdir / "_static"
-    key = hashlib.sha256(page.encode() + (static / "print.css").read_bytes() +
-                         weasyprint.__version__.encode()).hexdigest()
+    key = layout_key(page, builder.outdir)
     cache = builder.outdir / FOLDER / ".source-heights.json"
     try:
         known = json.loads(cache.read_text(encoding="utf-8"))
@@ -133,21 +128,21 @@ def source_heights(builder, entries: list[nodes.citation],
             return known["heights"]
     except (OSError, ValueError, KeyError, TypeError):
         pass  # none yet, or unreadable: measure
-    heights = measure_sources(page, builder.srcdir, [entry["ids"][0] for entry in entries])
+    heights = measure_sources(page, builder.outdir, [entry["ids"][0] for entry in entries])
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps({"key": key, "heights": heights}), encoding="utf-8")
     return heights
 
 
-def measure_sources(page: str, srcdir: Path, ids: list[str]) -> dict[str, float]:
-    """The height of each source entry (by id) that *page* lays out in one column."""
+def measure_sources(page: str, root: Path, ids: list[str]) -> dict[str, float]:
+    """The height of each source entry (by id) that *page* lays out in one column, with
+    the print stylesheet below *root* (as the typesetting workers read it)."""
     from weasyprint import CSS, HTML
 
-    static = srcdir / "_static"
-    document = HTML(string=page, base_url=f"{srcdir}/",
-                    url_fetcher=LocalOnlyFetcher(static)).render(
-        stylesheets=[CSS(filename=static / "print.css", url_fetcher=LocalOnlyFetcher(static)),
-                     CSS(string="@page { size: 210mm 5000mm !important }")])
+    style = print_style(root)
+    document = HTML(string=page, base_url=f"{root}/", url_fetcher=LocalOnlyFetcher(root)).render(
+        stylesheets=[*style["stylesheets"], CSS(string="@page { size: 210mm 5000mm !important }")],
+        font_config=style["font_config"])
     heights = {}
     boxes = [document.pages[0]._page_box]
     while boxes:  # WeasyPrint has no public API for box geometry

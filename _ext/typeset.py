@@ -60,16 +60,13 @@ class Typesetter:
         self.pool.submit(int).result()  # with fork, the first task starts all workers
 
     def submit(self, page: Path) -> None:
-        import weasyprint
-
         pdf, stamp = page.with_suffix(".pdf"), page.with_suffix(".key")
-        style = (self.root / "_static" / "print.css").read_bytes()
-        key = hashlib.sha256(page.read_bytes() + style + weasyprint.__version__.encode())
-        if pdf.exists() and stamp.exists() and stamp.read_text() == key.hexdigest():
+        key = layout_key(page.read_text(encoding="utf-8"), self.root)
+        if pdf.exists() and stamp.exists() and stamp.read_text() == key:
             logger.info("unverändert: %s", pdf.name)
             return
         stamp.unlink(missing_ok=True)
-        self.jobs.append((page, pdf, key.hexdigest(), self.pool.submit(typeset, page, pdf, self.root)))
+        self.jobs.append((page, pdf, key, self.pool.submit(typeset, page, pdf, self.root)))
 
     def finish(self, commit: bool) -> None:
         """Wait for every page; with *commit*, put the PDFs that came out clean in place."""
@@ -82,6 +79,15 @@ class Typesetter:
             self.pool.shutdown(cancel_futures=True)
             for _page, pdf, _key, _future in self.jobs:
                 partial_of(pdf).unlink(missing_ok=True)
+
+
+def layout_key(page: str, root: Path) -> str:
+    """What WeasyPrint's layout of *page* depends on: the page, the print stylesheet
+    below *root*, and WeasyPrint itself. The same key means the same layout."""
+    import weasyprint
+
+    style = (root / "_static" / "print.css").read_bytes()
+    return hashlib.sha256(page.encode() + style + weasyprint.__version__.encode()).hexdigest()
 
 
 def load_hyphenation(folder: Path = Path(sys.prefix, "var", "cache", "pyphen")) -> None:
