@@ -33,6 +33,7 @@ def test_every_term_of_the_list_is_in_the_glossary():
 
 @pytest.mark.parametrize(("line", "variant"), [
     ("Er wollte einen Kontakt knüpfen.", "knüpfen"),
+    ("Was bringen Kontakte mit Unbekannten?", "Kontakte mit"),
     ("Den Kontakt können Sie jederzeit entfernen.", "Kontakt können Sie jederzeit entfernen"),
     ("Anfragen von Fremden sind häufig.", "Fremden"),
     ("Jeden persönlichen Kontakt online bestätigen?", "persönlichen Kontakt"),
