@@ -1,5 +1,6 @@
 """The handbook's text: structure, comparison tables, glossary, and no copied FAQ text."""
 
+import html
 import os
 import re
 import subprocess
@@ -75,6 +76,41 @@ class _Tables(HTMLParser):
     def handle_data(self, data):
         if self._in_th:
             self.tables[-1][-1] += data.strip()
+
+
+# A word twice in a row, as readers see it: "Das Kapitel {numref}" printed "Das Kapitel
+# Kapitel 12". Inline markup joins words, any other tag separates them (a table header and
+# its first cell). "die die", "der der", "das das" are good German (article after relative
+# pronoun).
+INLINE = r"a|span|em|strong|abbr|cite|code|sup|sub"
+GOOD_TWICE = {"die", "der", "das"}
+
+
+def doubled_words(page: str) -> list[str]:
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    # the table cells' platform labels (shown above the cell on narrow screens) stand apart
+    page = re.sub(r'<span class="cell-label">.*?</span>', " ¶ ", page)
+    page = re.sub(rf"</?({INLINE})\b[^>]*>", " ", page)
+    text = html.unescape(re.sub(r"<[^>]+>", " ¶ ", page))
+    return [" ".join(m[0].split()) for m in re.finditer(r"\b(\w+)\s+\1\b", text)
+            if m[1].lower() not in GOOD_TWICE and not m[1].isdigit()]
+
+
+def test_no_word_is_doubled_on_any_page(handbook):
+    found = {page.name: doubled_words(page.read_text(encoding="utf-8"))
+             for page in sorted(handbook.html.rglob("*.html")) if "_static" not in page.parts}
+    assert {name: words for name, words in found.items() if words} == {}
+
+
+def test_the_doubled_word_check_sees_through_links_but_not_across_cells():
+    numref = 'Das Kapitel <a href="x.html"><span class="std">Kapitel 12</span></a> führt'
+    assert doubled_words(f"<p>{numref}</p>") == ["Kapitel Kapitel"]
+    assert doubled_words("<p>Eine eine Tippfehler</p>") == []  # case differs: not a repeat
+    assert doubled_words("<p>ein ein Tippfehler</p>") == ["ein ein"]
+    assert doubled_words("<tr><th>Facebook</th><td>Facebook wählte</td></tr>") == []
+    label = '<td><p><span class="cell-label">Facebook</span>Facebook wählte</p></td>'
+    assert doubled_words(label) == []
+    assert doubled_words("<p>E-Mails, die die Ereignisse</p>") == []
 
 
 def test_comparison_tables_show_all_three_platforms_in_html(handbook):
