@@ -93,6 +93,28 @@ def test_running_header_and_page_footer(reader, texts):
     assert "Seite 1 von" not in texts[0], "das Titelblatt trägt keine Seitenzahl"
 
 
+def page_of(texts: list[str], words: str) -> int:
+    found = [n for n, text in enumerate(texts) if words in " ".join(text.split())]
+    assert len(found) == 1, f"„{words}“ auf Seiten {found}"
+    return found[0]
+
+
+# A heading, a table's caption and the sentence that introduces a table stay with the table.
+@pytest.mark.parametrize(("before", "first_row"), [
+    ("Für eine Abendveranstaltung", "Begrüßung; wie das Handbuch"),
+    ("Für vier Stunden mit Pause", "Ankommen; wie das Handbuch"),
+])
+def test_a_table_starts_on_the_page_that_introduces_it(texts, before, first_row):
+    assert page_of(texts, before) == page_of(texts, first_row)
+
+
+def test_a_handouts_table_caption_stays_with_its_rows(handbook):
+    pdf = PdfReader(handbook.handouts / "08-platform-comparison.pdf")
+    texts = [page.extract_text() for page in pdf.pages]
+    assert page_of(texts, "Berufliche Nutzung in Deutschland") == \
+        page_of(texts, "Vor allem beruflich, und dort gern")
+
+
 def test_cover_shows_title_version_and_stand(texts):
     conf = (ROOT / "conf.py").read_text(encoding="utf-8")
     project = re.search(r'^project = "(.+)"', conf, re.M)[1]
