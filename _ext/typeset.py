@@ -51,7 +51,7 @@ class Typesetter:
         self.jobs: list[tuple[Path, Path, str, Future]] = []
         # The workers fork now, before the build has read anything: forked later, each of
         # them would carry a copy of the environment and the assembled book (at 10x
-        # content 40 MB more for the book's worker, whose own layout takes most of 714 MB).
+        # content 40 MB more for the book's worker, whose own layout takes most of its ~700 MB).
         import weasyprint  # noqa: F401  (loaded once, before the fork)
 
         load_hyphenation()
