@@ -18,7 +18,7 @@ version = release = tomllib.loads(
     (Path(__file__).parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 # The Stand: every platform and legal fact was checked against its sources on this date.
 # It is never older than a source's date or reading date (chapters/references.bib).
-stand = datetime.date(2026, 11, 27)
+stand = datetime.date(2026, 12, 1)
 copyright = f"{stand.year}, {author}"
 pdf_basename = "vernetzt-aber-mit-plan"
 pdf_keywords = ["XING", "LinkedIn", "Facebook", "soziale Netzwerke", "Freiberufler",
@@ -121,7 +121,7 @@ spelling_warning = True  # one warning per word, with file and line
 spelling_ignore_contributor_names = False  # its git-log lookup warns outside a checkout
 spelling_ignore_pypi_package_names = False
 # The sources list quotes publishers' names and titles (many English) as they are.
-spelling_exclude_patterns = ["chapters/12-sources.md"]
+spelling_exclude_patterns = ["chapters/13-sources.md"]
 
 # -- Links ----------------------------------------------------------------------
 linkcheck_timeout = 15

@@ -6,6 +6,7 @@ extensions, templates and styles with a few pages written by the test.
 
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,9 @@ INFRASTRUCTURE = ["conf.py", "pyproject.toml", "_ext", "_static", "_templates", 
 NO_SOURCES = "% Keine Quellen.\n"
 STRICT = ["-W", "--keep-going", "-n"]
 sys.path.insert(0, str(ROOT / "_ext"))  # the tests call the extensions' checks directly
+
+# The Stand comes from conf.py, its one home: raising it must not break a test.
+STAND = runpy.run_path(str(ROOT / "conf.py"))["stand"]
 
 
 def pdf_name() -> str:

@@ -15,7 +15,7 @@ from conftest import ROOT
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
 # Glossary and sources are reference lists, not topics with a short answer and a checklist.
 TOPICS = [c for c in CHAPTERS if not c.stem.endswith(("glossary", "sources"))]
-GLOSSARY = ROOT / "chapters" / "11-glossary.md"
+GLOSSARY = ROOT / "chapters" / "12-glossary.md"
 SHARED = ROOT.parent / "shared"
 SEED_OVERLAP = SHARED / "tools" / "seed-overlap"
 PLATFORMS = ["XING", "LinkedIn", "Facebook"]
@@ -116,7 +116,7 @@ def test_the_doubled_word_check_sees_through_links_but_not_across_cells():
 def test_comparison_tables_show_all_three_platforms_in_html(handbook):
     csvs = sorted((ROOT / "chapters" / "comparison").glob("*.csv"))
     parser = _Tables()
-    parser.feed((handbook.html / "chapters" / "08-platform-comparison.html").read_text())
+    parser.feed((handbook.html / "chapters" / "06-platform-comparison.html").read_text())
     assert len(parser.tables) == len(csvs) >= 3
     for header in parser.tables:
         assert header[1:] == PLATFORMS, header
@@ -124,7 +124,7 @@ def test_comparison_tables_show_all_three_platforms_in_html(handbook):
 
 def test_comparison_tables_show_all_three_platforms_in_pdf(handbook):
     captions = re.findall(r"^```\{platform-table\} (.+)$",
-                          (ROOT / "chapters" / "08-platform-comparison.md").read_text(), re.M)
+                          (ROOT / "chapters" / "06-platform-comparison.md").read_text(), re.M)
     text = " ".join(p.extract_text() for p in PdfReader(handbook.pdf).pages)
     text = text.replace("\n", " ").replace("\xa0", " ")
     for caption in captions:

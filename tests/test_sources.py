@@ -1,12 +1,14 @@
 """Facts of today cite their sources: keys resolve, every source is complete and cited,
 the Stand is never older than a source, and the tables say which rows are sourced."""
 
+import datetime
 import re
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, make_project, sphinx_build
+from conftest import ROOT, STAND, make_project, sphinx_build
+from german import german_date
 
 BIB = ROOT / "chapters" / "references.bib"
 GOOD_ENTRY = """@online{quelle-a,
@@ -14,9 +16,9 @@ GOOD_ENTRY = """@online{quelle-a,
   title   = {Eine Seite},
   date    = {2025-07-22},
   url     = {https://example.org/a},
-  urldate = {2026-11-27},
+  urldate = {%s},
 }
-"""
+""" % STAND.isoformat()
 CITING = "# Ein Kapitel\n\nEine Tatsache {cite:p}`quelle-a`.\n"
 SOURCES = "# Quellen\n\n```{bibliography}\n```\n"
 
@@ -35,18 +37,18 @@ def bib_keys() -> list[str]:
 # -- the real handbook ------------------------------------------------------------------
 
 def test_every_source_is_listed_in_the_sources_chapter(handbook):
-    page = (handbook.html / "chapters" / "12-sources.html").read_text(encoding="utf-8")
+    page = (handbook.html / "chapters" / "13-sources.html").read_text(encoding="utf-8")
     entries = re.findall(r'<div class="citation" id="[^"]+" role="listitem">', page)
     assert len(entries) == len(bib_keys()) > 20
     for url in re.findall(r"^\s*url\s*=\s*\{(.+)\}", BIB.read_text(encoding="utf-8"), re.M):
         assert f'href="{url.replace("&", "&amp;")}"' in page, url
-    assert "abgerufen am 27.\u00a0November 2026" in page
+    assert f"abgerufen am {german_date(STAND)}" in page
 
 
 def test_citations_render_in_html_and_pdf(handbook):
     page = (handbook.html / "chapters" / "09-legal-basics.html").read_text(encoding="utf-8")
     assert re.search(r'class="bibtex-citation"[^>]*>\[<a class="reference internal" '
-                     r'href="12-sources.html#', page)
+                     r'href="13-sources.html#', page)
     text = " ".join(p.extract_text() for p in PdfReader(handbook.pdf).pages)
     assert re.search(r"\[\d+ \(S\. \d+\)\]", text), "Zitat mit Seitenzahl fehlt im PDF"
     # each source's address is printed as a footnote on paper
@@ -59,7 +61,7 @@ def test_a_handout_lists_the_sources_its_chapter_cites(handbook):
                     PdfReader(handbook.handouts / "09-legal-basics.pdf").pages)
     assert "Quellen dieses Kapitels" in text and "Verwaltungsgericht Köln" in text
     text = " ".join(p.extract_text() for p in
-                    PdfReader(handbook.handouts / "07-pros-and-cons.pdf").pages)
+                    PdfReader(handbook.handouts / "10-decision.pdf").pages)
     assert "Quellen dieses Kapitels" not in text  # cites nothing
 
 
@@ -78,10 +80,10 @@ def test_an_unknown_citation_key_fails_with_file_and_line(tmp_path):
 
 @pytest.mark.parametrize(("entry", "expected"), [
     (GOOD_ENTRY.replace("  url     = {https://example.org/a},\n", ""), "hat keine Adresse (url)"),
-    (GOOD_ENTRY.replace("  urldate = {2026-11-27},\n", ""), "hat kein Lesedatum (urldate)"),
+    (GOOD_ENTRY.replace(f"  urldate = {{{STAND.isoformat()}}},\n", ""), "hat kein Lesedatum (urldate)"),
     (GOOD_ENTRY.replace("  date    = {2025-07-22},\n", ""), "hat kein Datum der Quelle (date)"),
     (GOOD_ENTRY.replace("2025-07-22", "22.07.2025"), "ungültiges Datum der Quelle"),
-    (GOOD_ENTRY.replace("urldate = {2026-11-27}", "urldate = {2026-12-01}"),
+    (GOOD_ENTRY.replace(STAND.isoformat(), (STAND + datetime.timedelta(days=1)).isoformat()),
      "ist jünger als der Stand"),
     (GOOD_ENTRY.replace("date    = {2025-07-22}", "date    = {2027}"), "ist jünger als der Stand"),
     (GOOD_ENTRY.replace("@online", "@misc"), "ist @misc; Quellen sind @online"),
@@ -105,7 +107,7 @@ def test_an_undated_source_says_so(tmp_path):
     result = build(tmp_path, bib=GOOD_ENTRY.replace("2025-07-22", "o. J."))
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "out" / "html" / "chapters" / "sources.html").read_text(encoding="utf-8")
-    assert "Ohne Datum, abgerufen am 27.\u00a0November 2026." in page
+    assert f"Ohne Datum, abgerufen am {german_date(STAND)}." in page
 
 
 # -- comparison tables: what kind of statement each row makes --------------------------

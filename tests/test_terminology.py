@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, make_project, sphinx_build
 
 TERMS = ROOT / "chapters" / "terminology.toml"
-GLOSSARY = ROOT / "chapters" / "11-glossary.md"
+GLOSSARY = ROOT / "chapters" / "12-glossary.md"
 
 
 def glossary_terms(text: str) -> set[str]:
