@@ -3,10 +3,11 @@
 Each CSV row is one statement about all three platforms, and says what kind it is:
 
     Merkmal,Art,XING,LinkedIn,Facebook,Quellen
-    Wo Neuigkeiten erschienen,Workshops,Im Ticker,…,In der Timeline,
+    Wo Neuigkeiten erschienen,Praxis,Im Ticker,…,In der Timeline,
     Gruppen,Heute,Seit 11. Januar 2023 abgeschaltet,…,…,ibusiness-xing-gruppen-2022
 
-``Workshops`` rows report what participants said at the time and carry no source;
+``Praxis`` rows give the experience of the discussions the source FAQ summarises (undated)
+and carry no source;
 ``Heute`` rows are facts as of the Stand date and must name keys of references.bib.
 The table shows the kind as a badge and the sources as citations in the first column.
 
@@ -28,7 +29,7 @@ from german import count, german_date
 PLATFORMS = ["XING", "LinkedIn", "Facebook"]
 HEADER = ["Merkmal", "Art", *PLATFORMS, "Quellen"]
 # The kind of statement a row makes, and the badge that shows it (sphinx-design roles).
-KINDS = {"Workshops": "bdg-secondary-line", "Heute": "bdg-primary"}
+KINDS = {"Praxis": "bdg-secondary-line", "Heute": "bdg-primary"}
 
 
 class PlatformTable(CSVTable):
@@ -55,7 +56,7 @@ class PlatformTable(CSVTable):
         for table in table_nodes:
             self._label_cells(table)
         note = nodes.paragraph(
-            "", "„Workshops“: was Teilnehmende damals berichteten (undatiert). "
+            "", "„Praxis“: Erfahrung aus den Diskussionen der FAQ (undatiert). "
             f"„Heute“: geprüft am {german_date(env.config.stand)}, Quellen in eckigen Klammern.",
             classes=["table-note"])
         box = nodes.container("", *table_nodes, note, classes=["platform-table-box"])
@@ -115,8 +116,8 @@ class PlatformTable(CSVTable):
                 if kind == "Heute" and not keys:
                     raise self.error(f"{rel}:{line}: eine Zeile „Heute“ braucht eine Quelle "
                                      "(Schlüssel aus references.bib).")
-                if kind == "Workshops" and keys:
-                    raise self.error(f"{rel}:{line}: eine Zeile „Workshops“ gibt Erfahrungen "
+                if kind == "Praxis" and keys:
+                    raise self.error(f"{rel}:{line}: eine Zeile „Praxis“ gibt Erfahrungen "
                                      "wieder und nennt keine Quelle; belegte Aussagen sind „Heute“.")
                 for key in keys:
                     if key not in known:

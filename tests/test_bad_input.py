@@ -70,12 +70,12 @@ HEAD = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\n"
 
 @pytest.mark.parametrize(("csv", "expected"), [
     ("Merkmal,XING,Facebook\nA,b,c\n", "t.csv:1: Kopfzeile"),
-    (HEAD + "A,Workshops,b,c,d,\nB,Workshops,b,c\n", "t.csv:3: 4 Zellen statt 6"),
-    (HEAD + "A,Workshops,b\n", "t.csv:2: 3 Zellen statt 6"),
+    (HEAD + "A,Praxis,b,c,d,\nB,Praxis,b,c\n", "t.csv:3: 4 Zellen statt 6"),
+    (HEAD + "A,Praxis,b\n", "t.csv:2: 3 Zellen statt 6"),
     (HEAD + "A\n", "t.csv:2: 1 Zelle statt 6"),
-    (HEAD + "A,Workshops,b, ,d,\n", "t.csv:2: leere Zelle für LinkedIn"),
+    (HEAD + "A,Praxis,b, ,d,\n", "t.csv:2: leere Zelle für LinkedIn"),
     (HEAD, "t.csv: enthält keine Zeilen"),
-    (HEAD + 'A,Workshops,"b,c,d\n', "t.csv:2: kein gültiges CSV"),
+    (HEAD + 'A,Praxis,"b,c,d\n', "t.csv:2: kein gültiges CSV"),
 ])
 def test_a_broken_comparison_table_names_file_and_line(tmp_path, csv, expected):
     page = "# Vergleich\n\n```{platform-table} Test\n:file: t.csv\n```\n"

@@ -131,7 +131,7 @@ def test_comparison_tables_show_all_three_platforms_in_pdf(handbook):
         start = text.index(caption)
         header = text[start:start + 200]
         assert all(platform in header for platform in PLATFORMS), header
-    assert text.count("„Workshops“: was Teilnehmende damals berichteten") == len(captions)
+    assert text.count("„Praxis“: Erfahrung aus den Diskussionen der FAQ") == len(captions)
 
 
 def test_glossary_terms_are_linked_from_the_chapters(handbook):

@@ -117,22 +117,22 @@ HEADER = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\n"
 
 
 def test_table_rows_show_their_kind_and_sources(tmp_path):
-    csv = HEADER + "A,Workshops,a,b,c,\nB,Heute,a,b,c,quelle-a\n"
+    csv = HEADER + "A,Praxis,a,b,c,\nB,Heute,a,b,c,quelle-a\n"
     src = make_project(tmp_path / "src", {"chapters/one.md": TABLE_PAGE, "chapters/t.csv": csv,
                                            "chapters/references.bib": GOOD_ENTRY,
                                            "chapters/sources.md": SOURCES})
     result = sphinx_build("html", src, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "out" / "html" / "chapters" / "one.html").read_text(encoding="utf-8")
-    assert ">Workshops</span>" in page and ">Heute</span>" in page
+    assert ">Praxis</span>" in page and ">Heute</span>" in page
     assert 'href="sources.html#' in page
 
 
 @pytest.mark.parametrize(("rows", "expected"), [
     ("A,Heute,a,b,c,\n", "t.csv:2: eine Zeile „Heute“ braucht eine Quelle"),
     ("A,Heute,a,b,c,gibtsnicht\n", "t.csv:2: unbekannte Quelle „gibtsnicht“"),
-    ("A,Workshops,a,b,c,quelle-a\n", "t.csv:2: eine Zeile „Workshops“ gibt Erfahrungen"),
-    ("A,Damals,a,b,c,\n", "t.csv:2: Art muss Workshops oder Heute sein"),
+    ("A,Praxis,a,b,c,quelle-a\n", "t.csv:2: eine Zeile „Praxis“ gibt Erfahrungen"),
+    ("A,Damals,a,b,c,\n", "t.csv:2: Art muss Praxis oder Heute sein"),
 ])
 def test_a_table_row_without_a_proper_source_is_caught(tmp_path, rows, expected):
     src = make_project(tmp_path / "src", {"chapters/one.md": TABLE_PAGE,
