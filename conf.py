@@ -37,11 +37,13 @@ templates_path = ["_templates"]
 locale_dirs = ["locale"]
 
 extensions = [
+    "strict",
     "myst_parser",
     "sphinx_design",
     "graphviz_alt",
     "sphinxcontrib.spelling",
     "sources",
+    "sourced",
     "terminology",
     "stand",
     "platform_table",
@@ -64,6 +66,10 @@ myst_heading_anchors = 3
 # -- Sources: citations from references.bib, listed in the chapter "Quellen" -------
 bibtex_bibfiles = ["chapters/references.bib"]
 bibtex_default_style = "handbuch"  # German, with source and reading date (_ext/sources.py)
+
+# Pages that state today's facts throughout: every paragraph names its source
+# (_ext/sourced.py; boxes "Heute" are checked on every page).
+sourced_documents = ["chapters/07-settings", "chapters/08-safety", "chapters/09-legal-basics"]
 
 # -- Numbers: chapters are referred to as "Kapitel 6" ({numref}) -----------------
 numfig = True
