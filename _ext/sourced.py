@@ -35,7 +35,7 @@ def _is_sourced(node: nodes.Element) -> bool:
     for ref in node.findall(addnodes.pending_xref):
         if ref.get("refdomain") == "cite" or ref.get("reftype") in {"numref", "ref", "doc"}:
             return True
-    return UNSOURCED_MARK in node.astext()
+    return UNSOURCED_MARK in node.astext().lower()
 
 
 def _exempt(paragraph: nodes.paragraph) -> bool:
