@@ -6,8 +6,9 @@ paragraph carries a citation (``{cite:p}``), refers to the place where the fact 
 sourced (``{numref}``, ``{ref}``), or says „nicht belegt“. An editors' recommendation
 there rests on at least one citation. Exempt are what is not a statement of fact: the
 boxes "Kurz gesagt", the FAQ's experience ("Aus der Praxis"), the legal disclaimer, the
-checklist "Für die Praxis", a line that opens with a badge (Stand, provenance) and a
-sentence that introduces the list below it (ending in a colon).
+checklist "Für die Praxis", the Stand badge on its own, a provenance line (a badge
+„Ergänzung der Redaktion“ or „Vorschlag der Redaktion“ and what it says) and a sentence
+that introduces the list below it (ending in a colon).
 
 The check reads every page's stored doctree on every build, so an unsourced statement
 fails the build each time until it is fixed, not only when its page is re-read.
@@ -25,6 +26,7 @@ UNSOURCED_MARK = "nicht belegt"
 NOT_STATEMENTS = {"kurz-gesagt", "praxis", "warning"}
 RECOMMENDATION = "ergaenzung"
 CHECKLIST_TITLE = "Für die Praxis"
+PROVENANCE = {"Ergänzung der Redaktion", "Vorschlag der Redaktion"}
 
 
 def _classes(node: nodes.Element) -> set[str]:
@@ -41,7 +43,9 @@ def _is_sourced(node: nodes.Element) -> bool:
 def _exempt(paragraph: nodes.paragraph) -> bool:
     first = paragraph.children[0] if paragraph.children else None
     if isinstance(first, nodes.inline) and "sd-badge" in _classes(first):
-        return True
+        badge = first.astext()
+        if badge in PROVENANCE or paragraph.astext().strip() == badge:
+            return True  # a provenance line, or the Stand badge alone
     return paragraph.astext().rstrip().endswith(":")
 
 

@@ -42,6 +42,8 @@ Eine Zusammenfassung ohne Quelle.
 
 {bdg-secondary-line}`Ergänzung der Redaktion` Woher das Kapitel stammt.
 
+{{ stand_badge }} Eine Tatsache hinter dem Stand, ohne Quelle.
+
 Ein Satz, der eine Liste einleitet:
 
 - Eine Pflicht mit Quelle {cite:p}`quelle-a`.
@@ -82,9 +84,10 @@ def test_a_page_of_todays_facts_needs_a_source_for_every_statement(tmp_path):
                               "chapters/one.md": ONE + "\nEin Zitat {cite:p}`quelle-a`.\n"})
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if "Aussage ohne Quelle" in line]
-    assert len(errors) == 2, result.stderr
-    assert "09-legal-basics.md:14:" in errors[0] and "Eine Pflicht ohne Quelle" in errors[0]
-    assert "09-legal-basics.md:18:" in errors[1] and "Ein Rat" in errors[1]
+    assert len(errors) == 3, result.stderr
+    assert "09-legal-basics.md:11:" in errors[0] and "Eine Tatsache hinter dem Stand" in errors[0]
+    assert "09-legal-basics.md:16:" in errors[1] and "Eine Pflicht ohne Quelle" in errors[1]
+    assert "09-legal-basics.md:20:" in errors[2] and "Ein Rat" in errors[2]
 
 
 def test_sourced_statements_pass_and_keep_failing_on_a_rerun(tmp_path):
