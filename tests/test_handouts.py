@@ -84,11 +84,17 @@ def test_without_a_base_url_there_is_no_qr_code(handbook, tmp_path):
     assert read_qr(handbook.handouts / f"{CHAPTERS[1].stem}.pdf", tmp_path) == []
 
 
+# A handout is one A4 sheet, printed on both sides. The reference chapters hold every
+# platform's steps, the warning signs, the Impressum's contents and the comparison tables
+# with all their sources: two sheets. The list of all sources is the book's appendix.
+REFERENCE_PAGES = {"06-platform-comparison": 4, "07-settings": 4, "08-safety": 4,
+                   "09-legal-basics": 4, "13-sources": 6}
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_every_handout_fits_one_sheet(handbook, chapter):
-    """A handout is one A4 sheet, printed on both sides."""
+def test_every_handout_fits_its_sheets(handbook, chapter):
     pages = len(PdfReader(handbook.handouts / f"{chapter.stem}.pdf").pages)
-    assert pages <= 2, f"{chapter.stem}: {pages} Seiten"
+    assert pages <= REFERENCE_PAGES.get(chapter.stem, 2), f"{chapter.stem}: {pages} Seiten"
 
 
 @pytest.mark.parametrize("heights, first", [
