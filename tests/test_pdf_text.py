@@ -54,8 +54,10 @@ def test_the_glyph_check_notices_a_missing_glyph():
 
 
 @pytest.mark.parametrize("words", ["Über dieses Handbuch", "nüchterne Frage", "Gespräche",
-                                   "Verbindungen ließen sich lösen", "außerhalb der Plattform",
-                                   "Vor- und Nachteile im Überblick"])
+                                   "Anmeldung in zwei Schritten bei XING",
+                                   "außerhalb der Plattform", "Was ins Impressum gehört",
+                                   "Schritt 1: Was spricht dafür, was dagegen?",
+                                   "selbst rät, heißt"])
 def test_umlauts_and_sharp_s_survive_extraction(handbook, words):
     text = " ".join(p.extract_text() for p in PdfReader(handbook.pdf).pages)
     text = re.sub(r"\s+", " ", text.replace("\u2010", "-"))
