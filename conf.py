@@ -45,6 +45,7 @@ extensions = [
     "sources",
     "sourced",
     "terminology",
+    "typography",
     "stand",
     "platform_table",
     "checklists",
@@ -70,6 +71,9 @@ bibtex_default_style = "handbuch"  # German, with source and reading date (_ext/
 # Pages that state today's facts throughout: every paragraph names its source
 # (_ext/sourced.py; boxes "Heute" are checked on every page).
 sourced_documents = ["chapters/07-settings", "chapters/08-safety", "chapters/09-legal-basics"]
+
+# The take-home sheet "Auf einen Blick" answers the reader's questions only.
+overview_leaves_out = ["chapters/01-about", "chapters/11-for-trainers"]
 
 # -- Numbers: chapters are referred to as "Kapitel 6" ({numref}) -----------------
 numfig = True

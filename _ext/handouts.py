@@ -102,7 +102,8 @@ def write_handouts(builder, tree: nodes.document) -> None:
         context = {**builder.print_context(url), "body": builder.to_html(single),
                    "chapter_title": builder.env.titles[docname].astext()}
         builder.write_page("handout.html", context, f"{FOLDER}/{handout_name(docname)}.html")
-        answers.append(short_answer(builder, chapter))
+        if docname not in builder.config.overview_leaves_out:
+            answers.append(short_answer(builder, chapter))
     context = {**builder.print_context(""), "body": "".join(a for a in answers if a),
                "overview": True, "chapter_title": "Auf einen Blick"}
     builder.write_page("handout.html", context, f"{FOLDER}/{OVERVIEW}.html")
@@ -180,5 +181,8 @@ def _publish(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # "Auf einen Blick" is the participants' take-home sheet: the chapters named here
+    # (about the book itself, for trainers) have no place on it.
+    app.add_config_value("overview_leaves_out", [], "env", types=[list])
     app.connect("config-inited", _publish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
