@@ -101,8 +101,8 @@ def page_of(texts: list[str], words: str) -> int:
 
 # A heading, a table's caption and the sentence that introduces a table stay with the table.
 @pytest.mark.parametrize(("before", "first_row"), [
-    ("Ablauf für 90 Minuten", "0:00–0:10"),
-    ("Ablauf für einen halben Tag", "0:00–0:15"),
+    ("Ablauf für 90 Minuten Zeit Block", "0:00–0:10"),
+    ("Ablauf für einen halben Tag Zeit Block", "0:00–0:15"),
 ])
 def test_a_table_starts_on_the_page_that_introduces_it(texts, before, first_row):
     assert page_of(texts, before) == page_of(texts, first_row)

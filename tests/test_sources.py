@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from conftest import ROOT, STAND, make_project, sphinx_build
 from german import german_date
+from typography import keep_together
 
 BIB = ROOT / "chapters" / "references.bib"
 GOOD_ENTRY = """@online{quelle-a,
@@ -42,7 +43,7 @@ def test_every_source_is_listed_in_the_sources_chapter(handbook):
     assert len(entries) == len(bib_keys()) > 20
     for url in re.findall(r"^\s*url\s*=\s*\{(.+)\}", BIB.read_text(encoding="utf-8"), re.M):
         assert f'href="{url.replace("&", "&amp;")}"' in page, url
-    assert f"abgerufen am {german_date(STAND)}" in page
+    assert f"abgerufen am {keep_together(german_date(STAND))}" in page
 
 
 def test_citations_render_in_html_and_pdf(handbook):
@@ -107,7 +108,7 @@ def test_an_undated_source_says_so(tmp_path):
     result = build(tmp_path, bib=GOOD_ENTRY.replace("2025-07-22", "o. J."))
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "out" / "html" / "chapters" / "sources.html").read_text(encoding="utf-8")
-    assert f"Ohne Datum, abgerufen am {german_date(STAND)}." in page
+    assert f"Ohne Datum, abgerufen am {keep_together(german_date(STAND))}." in page
 
 
 # -- comparison tables: what kind of statement each row makes --------------------------

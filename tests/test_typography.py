@@ -13,11 +13,12 @@ BREAKABLE = {
     "Kapitel N": re.compile(r"\bKapitel \d"),
     "§ N": re.compile(r"§ \d"),
     "Abs. N": re.compile(r"\bAbs\. \d"),
-    "date": re.compile(r"\b\d{1,2}\. (?:Januar|Februar|März|April|Mai|Juni|Juli|August|"
+    "date": re.compile(r"(?<!\])\b\d{1,2}\. (?:Januar|Februar|März|April|Mai|Juni|Juli|August|"
                        r"September|Oktober|November|Dezember)"),
     "file number": re.compile(r"\b\d{1,2} [A-Z][A-Za-z]{0,3} \d{1,4}/\d{2}\b"),
 }
 BRAND_NAMES = BRANDS.pattern.split("(?:")[1].split(")")[0].split("|")
+# a footnote's number before a date („…]45. Oktober 2023“) is not a day
 
 
 def breakable(text: str) -> list[str]:
@@ -87,6 +88,7 @@ def test_no_brand_name_is_hyphenated_in_any_pdf(handbook):
 def test_the_brand_check_sees_a_split_name():
     assert split_brands("mit Linke-\ndIn und Face\u2010\nbook") == ["Linke-\ndIn", "Face\u2010\nbook"]
     assert split_brands("LinkedIn-Profil") == []
+    assert split_brands("laut Linked-\nIns Hilfe") == ["Linked-\nIn"]
 
 
 def test_the_html_check_sees_ordinary_spaces():
