@@ -44,6 +44,7 @@ extensions = [
     "sphinxcontrib.spelling",
     "sources",
     "sourced",
+    "recheck",
     "terminology",
     "typography",
     "stand",
