@@ -77,7 +77,14 @@ def check_terminology(app: Sphinx, env: BuildEnvironment) -> None:
                            source.name, location=where, type="handbook", subtype="terminology")
 
 
+def depend_on_rules(app: Sphinx, doctree) -> None:
+    # Every page depends on the list: a new rule makes Sphinx read every page again, and
+    # the check that runs after reading then applies it.
+    app.env.note_dependency(app.config.terminology_file)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("terminology_file", "chapters/terminology.toml", "env", types=[str])
+    app.connect("doctree-read", depend_on_rules)
     app.connect("env-check-consistency", check_terminology)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -86,6 +86,16 @@ def test_the_build_fails_with_file_and_line(tmp_path):
     assert "chapters/one.md:5: WARNING: „Fremden“: Wir schreiben" in result.stderr, result.stderr
 
 
+def test_a_new_rule_fails_the_next_build(tmp_path):
+    src = make_project(tmp_path / "src", {"chapters/one.md": "# Ein Kapitel\n\nEin Quatschwort.\n"})
+    assert sphinx_build("html", src, tmp_path / "out").returncode == 0
+    rules = src / "chapters" / "terminology.toml"
+    rules.write_text(rules.read_text(encoding="utf-8")
+                     + '\n[[rule]]\nuse = "Unsinn"\navoid = ["Quatschwort"]\n', encoding="utf-8")
+    again = sphinx_build("html", src, tmp_path / "out")
+    assert again.returncode != 0 and "chapters/one.md:3" in again.stderr, again.stderr
+
+
 def test_the_tables_are_checked_too(tmp_path):
     page = "# Vergleich\n\n```{platform-table} Test\n:file: comparison/t.csv\n```\n"
     csv = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\nAnfragen,Praxis,von Fremden,b,c,\n"
