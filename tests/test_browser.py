@@ -18,6 +18,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 375, "height": 740}
+TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1280, "height": 900}
 SHOTS = ROOT / "_build" / "screenshots"
 
@@ -70,6 +71,21 @@ def sideways_overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+CLIPPED = """() => [...document.querySelectorAll('main *, article *')].filter(e => {
+  const x = getComputedStyle(e).overflowX;
+  if (e.scrollWidth <= e.clientWidth + 1 || x === 'visible') return false;
+  // a table may scroll sideways when its box says so (handbook.css)
+  return !(e.matches('.pst-scrollable-table-container') &&
+           getComputedStyle(e, '::before').content.includes('wischen'));
+}).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ` +
+            `(${e.scrollWidth} > ${e.clientWidth} px): ${e.textContent.trim().slice(0, 40)}`)"""
+
+
+def clipped(page) -> list[str]:
+    """Elements whose content is cut off, or scrolls sideways without saying so."""
+    return page.evaluate(CLIPPED)
+
+
 def axe_violations(page) -> list[str]:
     results = Axe().run(page)
     return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
@@ -101,12 +117,16 @@ def test_every_page_in_the_browser(handbook, site, browser):
                 page.screenshot(path=SHOTS / f"{name}-desktop.png")
             page.context.close()
             failures += [f"{path} ({scheme}): {p}" for p in problems]
-        page, problems = open_page(browser, f"{site}/{path}", site, PHONE)
-        if (overflow := sideways_overflow(page)) > 0:
-            problems.append(f"scrollt auf 375 px um {overflow} px zur Seite")
-        page.screenshot(path=SHOTS / f"{name}-phone.png", full_page=True)
-        page.context.close()
-        failures += [f"{path} (Telefon): {p}" for p in problems]
+        for viewport in (PHONE, TABLET, DESKTOP):
+            width = viewport["width"]
+            page, problems = open_page(browser, f"{site}/{path}", site, viewport)
+            if (overflow := sideways_overflow(page)) > 0:
+                problems.append(f"scrollt um {overflow} px zur Seite")
+            problems += [f"abgeschnitten: {c}" for c in clipped(page)]
+            if viewport is PHONE:
+                page.screenshot(path=SHOTS / f"{name}-phone.png", full_page=True)
+            page.context.close()
+            failures += [f"{path} ({width} px): {p}" for p in problems]
     assert failures == []
 
 
@@ -124,7 +144,10 @@ def test_the_pdf_link_downloads_the_pdf(handbook, site, browser):
 BAD_PAGE = """<!DOCTYPE html><html lang="de"><head><title>Kaputt</title>
 <link rel="stylesheet" href="https://fonts.googleapis.invalid/css?family=Roboto"></head>
 <body><main><h1>Kaputt</h1><img src="bild.png">
-<div style="width: 900px">zu breit</div></main></body></html>"""
+<div style="width: 900px">zu breit</div>
+<h2 style="overflow: hidden; white-space: nowrap">Unternehmensprofilüberschriftenlänge</h2>
+<div style="overflow-x: auto"><table><tr><td style="min-width: 600px">breit</td></tr></table></div>
+</main></body></html>"""
 
 
 def test_the_browser_checks_catch_a_bad_page(tmp_path, browser):
@@ -136,6 +159,9 @@ def test_the_browser_checks_catch_a_bad_page(tmp_path, browser):
         assert any(p.startswith("404") for p in problems), problems
         assert any(v.startswith("image-alt") for v in axe_violations(page))
         assert sideways_overflow(page) > 0
+        cut = clipped(page)
+        assert any(c.startswith("h2.") for c in cut), cut  # hidden overflow
+        assert any(c.startswith("div.") and "breit" in c for c in cut), cut  # silent scroll
         page.context.close()
     finally:
         server.shutdown()
