@@ -122,7 +122,11 @@ epub_cover = ("_static/epub-cover.svg", "epub-cover.html")
 epub_show_urls = "footnote"
 epub_tocscope = "includehidden"  # the start page's toctree is hidden behind its cards
 # The print style is not for e-readers (EPUBCheck rejects its @page margin boxes).
-epub_exclude_files = ["_static/print.css"]
+epub_exclude_files = ["_static/print.css", "_static/handbook.css"]
+# The EPUB's one stylesheet is _static/epub.css (it takes the place of the epub theme's
+# file of that name); the screen's handbook.css uses selectors EPUBCheck rejects.
+epub_css_files = []
+epub_contributor = author  # Sphinx's default is "unknown"
 
 # -- Spelling (German, new orthography: Debian's hunspell-de-de) ----------------
 spelling_lang = "de_DE"

@@ -50,11 +50,18 @@ def _prepare(app: Sphinx) -> None:
     app.config.graphviz_output_format = "png"
     # graphviz writes an image map (.map) beside each PNG; the EPUB leaves it out, rightly.
     app.config.suppress_warnings = [*app.config.suppress_warnings, "epub.unknown_project_files"]
-    app.add_css_file("epub.css")
     app.builder.guide_titles = {"toc": "Inhaltsverzeichnis", "cover": "Titelbild"}
+    # Every page says its language, the cover page too (Sphinx's tag names none).
+    lang = app.config.language
+    app.builder.html_tag = ('<html xmlns="http://www.w3.org/1999/xhtml" '
+                            f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" '
+                            f'xml:lang="{lang}">')
     # Read at the time the URL footnotes are added; Sphinx's own comment says these
     # strings are not localised yet.
     _epub_base.FOOTNOTES_RUBRIC_NAME = "Fußnoten"
+    # Sphinx lists every page it finds in its output folder; the cover page it wrote last
+    # time would enter the reading order a second time (EPUBCheck RSC-005).
+    Path(app.outdir, "epub-cover.xhtml").unlink(missing_ok=True)
     cover = Path(app.outdir, COVER)
     cover.parent.mkdir(parents=True, exist_ok=True)
     cover.write_text(cover_svg(app.config), encoding="utf-8")

@@ -103,3 +103,17 @@ def test_comparison_tables_fit_a_six_inch_screen(handbook, tmp_path, browser):
     # and the check notices a table that does not fit: the same page without epub.css
     (tmp_path / "book" / "_static" / "epub.css").write_text("", encoding="utf-8")
     assert sideways_overflow(browser, page, 360) > 0
+
+
+def test_every_page_names_its_language_and_links_each_stylesheet_once(handbook):
+    with zipfile.ZipFile(handbook.epub) as book:
+        pages = [n for n in book.namelist() if n.endswith(".xhtml")]
+        for name in pages:
+            page = book.read(name).decode("utf-8")
+            assert re.search(r'<html[^>]* lang="de" xml:lang="de"', page), name
+            links = re.findall(r'<link rel="stylesheet"[^>]*href="([^"]+)"', page)
+            assert len(links) == len(set(links)), (name, links)
+            assert not any(link.endswith(("handbook.css", "print.css")) for link in links), name
+    opf = read(handbook.epub, "content.opf")
+    assert "unknown" not in opf
+    assert 'alt="Titelbild: Vernetzt, aber mit Plan, Stand ' in read(handbook.epub, "epub-cover.xhtml")
