@@ -74,6 +74,7 @@ def sideways_overflow(page) -> int:
 CLIPPED = """() => [...document.querySelectorAll('main *, article *')].filter(e => {
   const x = getComputedStyle(e).overflowX;
   if (e.scrollWidth <= e.clientWidth + 1 || x === 'visible') return false;
+  if (e.clientWidth <= 1 && e.clientHeight <= 1) return false;  // for screen readers only
   // a table may scroll sideways when its box says so (handbook.css)
   return !(e.matches('.pst-scrollable-table-container') &&
            getComputedStyle(e, '::before').content.includes('wischen'));
