@@ -20,7 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 CITE = re.compile(r"\{cite:p\}`([^`]+)`")
 HEADING = re.compile(r"^(#{1,3}) (.+)$")
 LABEL = re.compile(r"^\((kap-[\w-]+)\)=$")
-TABLE_FILE = re.compile(r"^:file: (\S+\.csv)$")
+TABLE_FILE = re.compile(r"^:file: (\S+\.csv)$", re.M)
 MARKUP = re.compile(r"\{\w+(?::\w+)?\}`([^`<]*?)(?: <[^`]*>)?`")
 
 
@@ -61,9 +61,10 @@ class RecheckList(SphinxDirective):
         for docname in self._chapters():
             path = Path(self.env.doc2path(docname))
             self.env.note_dependency(str(path))
-            label, found = sections(path.read_text(encoding="utf-8"), path.parent)
-            for csv_file in path.parent.glob("comparison/*.csv"):
-                self.env.note_dependency(str(csv_file))
+            text = path.read_text(encoding="utf-8")
+            for table in TABLE_FILE.findall(text):
+                self.env.note_dependency(str(path.parent / table))
+            label, found = sections(text, path.parent)
             for title, keys in found:
                 where = f"{{numref}}`{label}`" if label else ""
                 anchor = github_slugify(title)
