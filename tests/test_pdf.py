@@ -168,6 +168,20 @@ def test_external_links_are_printed_as_footnotes(handbook, texts):
         assert url in whole, f"URL nicht als Fußnote gedruckt: {url}"
 
 
+def page_repeated_in_a_group(text: str) -> list[str]:
+    """Citation groups that print a page number before their last source."""
+    return re.findall(r"\[[^\]]*\(S\.\s?\d+\),\s*\d[^\]]*\]", text)
+
+
+def test_footnotes_are_letters_and_a_group_of_sources_names_its_page_once(texts):
+    text = "\n".join(texts)
+    assert re.search(r"^[a-z]{1,2}\) https?://", text, re.M), "Fußnoten ohne Buchstaben"
+    assert not re.search(r"^\d+\. https?://", text, re.M)
+    assert re.search(r"\[\d+, \d+[^\]]*\(S\.\s?\d+\)\]", text.replace("\n", " "))
+    assert page_repeated_in_a_group(text.replace("\n", " ")) == []
+    assert page_repeated_in_a_group("[4 (S. 36), 9 (S. 36)]") == ["[4 (S. 36), 9 (S. 36)]"]
+
+
 def test_internal_references_carry_page_numbers(texts):
     assert re.search(r"\(S\.\s?\d+\)", "".join(texts))
 
