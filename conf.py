@@ -74,7 +74,8 @@ bibtex_default_style = "handbuch"  # German, with source and reading date (_ext/
 sourced_documents = ["chapters/07-settings", "chapters/08-safety", "chapters/09-legal-basics"]
 
 # The take-home sheet "Auf einen Blick" answers the reader's questions only.
-overview_leaves_out = ["chapters/01-about", "chapters/11-for-trainers"]
+overview_leaves_out = ["chapters/01-about", "chapters/11-for-trainers",
+                       "chapters/14-check-before-workshop"]
 
 # -- Numbers: chapters are referred to as "Kapitel 6" ({numref}) -----------------
 numfig = True

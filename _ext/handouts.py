@@ -104,7 +104,8 @@ def write_handouts(builder, tree: nodes.document) -> None:
         builder.write_page("handout.html", context, f"{FOLDER}/{handout_name(docname)}.html")
         if docname not in builder.config.overview_leaves_out:
             answers.append(short_answer(builder, chapter))
-    context = {**builder.print_context(""), "body": "".join(a for a in answers if a),
+    # The take-home sheet leads to the whole book online, when the build knows its address.
+    context = {**builder.print_context(), "body": "".join(a for a in answers if a),
                "overview": True, "chapter_title": "Auf einen Blick"}
     builder.write_page("handout.html", context, f"{FOLDER}/{OVERVIEW}.html")
 

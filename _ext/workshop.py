@@ -144,7 +144,8 @@ class WorkshopBuilder(PDFBuilder):
             **self.print_context(),
             "body": self.to_html(edition),
             "toc": self.render_toc(edition, extra),
-            "glance": "".join(short_answer(self, by_doc[doc]) for doc in self.workshop["chapters"]),
+            "glance": "".join(short_answer(self, by_doc[doc]) for doc in self.workshop["chapters"]
+                              if doc not in self.config.overview_leaves_out),
             "workshop": {**self.workshop, "date_text": german_date(self.workshop["date"])},
             "logo": self.copy_logo(),
         }

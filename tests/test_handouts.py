@@ -40,7 +40,8 @@ def test_overview_gathers_every_short_answer_on_one_page(handbook):
     reader = PdfReader(handbook.handouts / "00-auf-einen-blick.pdf")
     assert len(reader.pages) == 1
     text = first_page_text(handbook.handouts / "00-auf-einen-blick.pdf")
-    left_out = ("Über dieses Handbuch", "Für Trainerinnen und Trainer", "Glossar", "Quellen")
+    left_out = ("Über dieses Handbuch", "Für Trainerinnen und Trainer", "Glossar", "Quellen",
+                "Vor dem Workshop prüfen")
     for title in chapter_titles(numbered=False):
         assert (title in text) != (title in left_out), title
 
@@ -88,7 +89,7 @@ def test_without_a_base_url_there_is_no_qr_code(handbook, tmp_path):
 # platform's steps, the warning signs, the Impressum's contents and the comparison tables
 # with all their sources: two sheets. The list of all sources is the book's appendix.
 REFERENCE_PAGES = {"06-platform-comparison": 4, "07-settings": 4, "08-safety": 4,
-                   "09-legal-basics": 4, "13-sources": 6}
+                   "09-legal-basics": 4, "13-sources": 6, "14-check-before-workshop": 8}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)

@@ -9,7 +9,8 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import ROOT, Build, sphinx_build
-from test_handouts import read_qr
+from pypdf import PdfReader
+from test_handouts import REFERENCE_PAGES, read_qr
 
 URL = "https://example.org/handbuch/"
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
@@ -36,6 +37,17 @@ def test_qr_codes_lead_to_the_book_and_to_each_chapter(published, tmp_path):
         (tmp_path / chapter.stem).mkdir()
         codes = read_qr(published.handouts / f"{chapter.stem}.pdf", tmp_path / chapter.stem)
         assert codes == [f"{URL}chapters/{chapter.stem}.html"], chapter.stem
+
+
+def test_the_take_home_sheet_leads_to_the_book(published, tmp_path):
+    assert read_qr(published.handouts / "00-auf-einen-blick.pdf", tmp_path) == [URL]
+    assert len(PdfReader(published.handouts / "00-auf-einen-blick.pdf").pages) == 1
+
+
+def test_every_handout_keeps_its_sheets_with_the_address(published):
+    for chapter in CHAPTERS:
+        pages = len(PdfReader(published.handouts / f"{chapter.stem}.pdf").pages)
+        assert pages <= REFERENCE_PAGES.get(chapter.stem, 2), f"{chapter.stem}: {pages} Seiten"
 
 
 def test_the_sitemap_lists_every_page(published):

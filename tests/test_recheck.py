@@ -37,8 +37,8 @@ def test_each_section_with_sources_gives_one_line(tmp_path):
 
 
 def test_the_checklist_names_every_source_of_the_book(handbook):
-    page = (handbook.html / "chapters" / "13-sources.html").read_text(encoding="utf-8")
-    checklist = page.split('id="vor-dem-workshop"', 1)[1]
+    checklist = (handbook.html / "chapters" / "14-check-before-workshop.html").read_text(
+        encoding="utf-8")
     items = re.findall(r'<li class="task-list-item">(.*?)</li>', checklist, re.S)
     assert 'href="07-settings.html#wer-ihre-kontakte-auf-xing-sieht"' in checklist
     numbers = {n for item in items for n in re.findall(r">(\d+)</a>", item)}

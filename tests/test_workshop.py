@@ -86,6 +86,9 @@ def test_glance_is_the_last_page_with_the_chosen_chapters_only(edition):
         assert title(stem, numbered=False) in last
     assert title("04-what-platforms-offer", numbered=False) not in last
     assert texts[-2].startswith("Notizen")
+    # the participants take the trainer's name and contact home, and the book's address
+    assert "Leitung: Dana Beispiel" in last and "dana.beispiel@example.org" in last
+    assert URL in re.sub(r"\s+", "", last)
 
 
 def test_same_print_quality_as_the_book(edition):
