@@ -110,3 +110,16 @@ def make_project(root: Path, pages: dict[str, str] | None = None) -> Path:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     return root
+
+
+def split_brands(text: str) -> list[str]:
+    """Brand names broken across a line with a hyphen, as a PDF's text shows them."""
+    from typography import BRANDS
+
+    names = BRANDS.pattern.split("(?:")[1].split(")")[0].split("|")
+    found = []
+    for brand in names:
+        for cut in range(1, len(brand)):
+            pattern = re.escape(brand[:cut]) + r"[-\u2010\u00ad]\s*\n\s*" + re.escape(brand[cut:])
+            found += re.findall(pattern, text)
+    return found

@@ -5,8 +5,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT  # noqa: F401  (the handbook fixture lives there)
-from typography import BRANDS, NBSP, keep_together
+from conftest import split_brands
+from typography import NBSP, keep_together
 
 BREAKABLE = {
     "number and unit": re.compile(r"\d (?:%|Euro|Prozent)"),
@@ -17,23 +17,12 @@ BREAKABLE = {
                        r"September|Oktober|November|Dezember)"),
     "file number": re.compile(r"\b\d{1,2} [A-Z][A-Za-z]{0,3} \d{1,4}/\d{2}\b"),
 }
-BRAND_NAMES = BRANDS.pattern.split("(?:")[1].split(")")[0].split("|")
 # a footnote's number before a date („…]45. Oktober 2023“) is not a day
 
 
 def breakable(text: str) -> list[str]:
     return [f"{name}: {m[0]}" for name, pattern in BREAKABLE.items()
             for m in pattern.finditer(text)]
-
-
-def split_brands(text: str) -> list[str]:
-    """Brand names broken across a line with a hyphen, as a PDF's text shows them."""
-    found = []
-    for brand in BRAND_NAMES:
-        for cut in range(1, len(brand)):
-            pattern = re.escape(brand[:cut]) + r"[-\u2010\u00ad]\s*\n\s*" + re.escape(brand[cut:])
-            found += re.findall(pattern, text)
-    return found
 
 
 @pytest.mark.parametrize(("before", "after"), [

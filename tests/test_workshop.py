@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, sphinx_build
+from conftest import ROOT, sphinx_build, split_brands
 from test_pdf import fonts, link_targets, outline_pages
 from test_pdf_text import missing_glyphs, visible_text
 
@@ -92,7 +92,8 @@ def test_glance_is_the_last_page_with_the_chosen_chapters_only(edition):
 
 
 def test_same_print_quality_as_the_book(edition):
-    out, reader, _texts = edition
+    out, reader, texts = edition
+    assert split_brands("\n".join(texts)) == []
     found = fonts(reader)
     assert found and all(found.values()), found
     assert reader.trailer["/Root"]["/Lang"] == "de-DE"
