@@ -20,6 +20,14 @@ version = release = tomllib.loads(
 # It is never older than a source's date or reading date (chapters/references.bib).
 stand = datetime.date(2026, 12, 1)
 copyright = f"{stand.year}, {author}"
+# The text's licence: trainers may copy, print and adapt the handouts, if they name the
+# handbook and the licence (README, "Lizenz"). The code is MIT-licensed (LICENSE).
+license_name = "CC BY 4.0"
+license_url = "https://creativecommons.org/licenses/by/4.0/deed.de"
+# Who publishes the handbook: its own Impressum (§ 5 DDG, chapter 9). With a name, the site
+# gets an Impressum page linked from every footer and the book's last page names it; a
+# build with a public address (HANDBOOK_URL) and no publisher says so.
+publisher = {"name": "", "address": "", "email": "", "phone": ""}
 pdf_basename = "vernetzt-aber-mit-plan"
 pdf_keywords = ["XING", "LinkedIn", "Facebook", "soziale Netzwerke", "Freiberufler",
                 "kleine Unternehmen", "Kontaktanfrage"]
@@ -99,7 +107,7 @@ html_theme_options = {
     "navbar_center": [],
     "navbar_end": ["theme-switcher"],
     "article_header_end": ["download-links"],
-    "footer_start": ["stand", "copyright"],
+    "footer_start": ["stand", "licence"],
     "footer_end": [],
     "secondary_sidebar_items": ["page-toc"],
     "show_prev_next": True,
@@ -113,7 +121,7 @@ graphviz_dot_args = ["-Gfontname=Lato", "-Nfontname=Lato", "-Efontname=Lato"]
 epub_basename = pdf_basename
 epub_title = project
 epub_author = epub_publisher = author
-epub_copyright = copyright
+epub_copyright = f"{copyright}. Text: {license_name} ({license_url})"
 epub_description = f"{subtitle}. Version {version}, Stand: {stand.strftime('%d.%m.%Y')}"
 # One identifier for every edition of this handbook, in the OPF and in the NCX (there it
 # doubles as an XML id, so it must start with a letter and hold no colon).
