@@ -126,9 +126,10 @@ pdf: $(BUILDDIR)/pdf/$(PDFNAME).pdf epub
 epub: $(BUILDDIR)/epub/$(PDFNAME).epub
 
 # One workshop's edition, described in a TOML file (README: "Eine Ausgabe für Ihren Workshop").
+# The file is checked first: a typo is reported at once, before Sphinx starts.
 workshop: $(VENV)/.installed
-	@test -n "$(WORKSHOP)" || { echo "Welche Workshop-Datei? make workshop WORKSHOP=workshops/beispiel.toml"; exit 2; }
-	$(SPHINXBUILD) -M workshop . $(BUILDDIR) $(SPHINXOPTS) -D workshop_file=$(abspath $(WORKSHOP))
+	@$(BIN)/python _ext/workshop.py "$(WORKSHOP)"
+	$(SPHINXBUILD) -M workshop . $(BUILDDIR) $(SPHINXOPTS) -D "workshop_file=$(WORKSHOP)"
 
 test: $(VENV)/.installed $(VENV)/.test-debs
 	$(BIN)/python -m pytest

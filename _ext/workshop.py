@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 REQUIRED = ("title", "date", "place", "trainer", "contact", "chapters")
 OPTIONAL = ("logo", "duplex", "slug")
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
+SLUG = re.compile(r"\w[\w.-]*")  # one file name: no folder, no space
 
 
 def slugify(text: str) -> str:
@@ -39,23 +40,60 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def read_workshop(path: Path, chapters: list[str]) -> tuple[dict[str, Any], list[str]]:
+def toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """A TOML syntax error in German: where it is, and what to write instead."""
+    match = re.search(r"at line (\d+), column (\d+)", str(exc))
+    lines = text.splitlines()
+    line = lines[int(match[1]) - 1] if match and int(match[1]) <= len(lines) else ""
+    if re.match(r"\s*\w+\s*=\s*\d{1,2}\.\d{1,2}\.\d{2,4}", line):
+        hint = 'setzen Sie das Datum in Anführungszeichen: date = "2027-01-14"'
+    elif re.match(r"\s*\w+\s*=\s*[^\s\"'\[\d{tf-]", line):
+        hint = 'Text gehört in Anführungszeichen, etwa title = "Mein Workshop"'
+    elif not match:
+        hint = "eine Klammer oder ein Anführungszeichen wird nicht geschlossen"
+    else:
+        hint = "prüfen Sie Anführungszeichen, Kommas und Klammern"
+    where = f"Zeile {match[1]}, Spalte {match[2]}" if match else "am Ende der Datei"
+    return f"{where}: kein gültiges TOML – {hint} (Parser: {exc})"
+
+
+def find_chapter(name: Any, titles: dict[str, str]) -> str | None:
+    """The chapter *name* means: its number (5, "05"), its file name with or without
+    ".md", or its title."""
+    text = str(name).strip().removeprefix("chapters/").removesuffix(".md")
+    for doc, title in titles.items():
+        base = posixpath.basename(doc)
+        if (not isinstance(name, bool) and text.isdigit() and base[:2].isdigit()
+                and int(text) == int(base[:2])) or text in (base, title):
+            return doc
+    return None
+
+
+def read_workshop(path: Path, chapters: dict[str, str] | list[str]
+                  ) -> tuple[dict[str, Any], list[str]]:
     """The workshop described in *path*, and every problem with it ("key: message").
 
-    *chapters* are the handbook's chapter documents ("chapters/05-…"); the file names
-    them without the folder, in the order the workshop takes them."""
+    *chapters* are the handbook's chapter documents ("chapters/05-…") with their titles;
+    the file names them by number, file name or title, in the order the workshop takes
+    them."""
+    titles = chapters if isinstance(chapters, dict) else {doc: "" for doc in chapters}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         return {}, [f"Datei nicht lesbar ({exc.strerror})"]
     except tomllib.TOMLDecodeError as exc:
-        return {}, [f"kein gültiges TOML: {exc}"]
+        return {}, [toml_problem(text, exc)]
     problems = [f"{key}: Angabe fehlt" for key in REQUIRED if key not in data]
     problems += [f"{key}: unbekannte Angabe (erlaubt: {', '.join(REQUIRED + OPTIONAL)})"
                  for key in data if key not in REQUIRED + OPTIONAL]
     for key in ("title", "place", "trainer", "contact", "slug"):
         if key in data and (not isinstance(data[key], str) or not data[key].strip()):
             problems.append(f"{key}: muss ein nicht leerer Text sein")
+    slug = data.get("slug")
+    if isinstance(slug, str) and slug.strip() and not SLUG.fullmatch(slug):
+        problems.append(f"slug: „{slug}“ taugt nicht als Dateiname; erlaubt sind Buchstaben, "
+                        "Ziffern, Punkt, Binde- und Unterstrich, etwa vhs-koeln-2027-01")
 
     date = data.get("date")
     if isinstance(date, datetime.datetime):
@@ -69,17 +107,18 @@ def read_workshop(path: Path, chapters: list[str]) -> tuple[dict[str, Any], list
         problems.append("date: muss ein Datum sein (JJJJ-MM-TT, etwa 2027-03-18)")
     data["date"] = date
 
-    known = {posixpath.basename(doc): doc for doc in chapters}
     chosen = data.get("chapters", [])
     if "chapters" in data and (not isinstance(chosen, list) or not chosen):
         problems.append("chapters: muss eine Liste von Kapiteln sein, mindestens eines")
         chosen = []
     docs = []
     for name in chosen:
-        doc = known.get(str(name).removeprefix("chapters/"))
+        doc = find_chapter(name, titles)
         if doc is None:
-            problems.append(f"chapters: unbekanntes Kapitel „{name}“ "
-                            f"(vorhanden: {', '.join(known)})")
+            choices = "; ".join(f"{posixpath.basename(d)[:2].lstrip('0')} "
+                                f"{title or posixpath.basename(d)}" for d, title in titles.items())
+            problems.append(f"chapters: unbekanntes Kapitel „{name}“; möglich sind die "
+                            f"Nummern, Dateinamen oder Titel: {choices}")
         elif doc in docs:
             problems.append(f"chapters: Kapitel „{name}“ steht zweimal in der Liste")
         else:
@@ -113,21 +152,22 @@ class WorkshopBuilder(PDFBuilder):
     epilog = "Die Workshop-Ausgabe liegt in %(outdir)s."
 
     def init(self) -> None:
+        self.workshop = self.read_file()
         super().init()
-        self.workshop: dict[str, Any] | None = None
+
+    def read_file(self) -> dict[str, Any] | None:
         source = self.config.workshop_file
         if not source:
             logger.warning("Keine Workshop-Datei angegeben: "
                            "make workshop WORKSHOP=workshops/beispiel.toml",
                            type="handbook", subtype="workshop")
-            return
-        chapters = sorted(p.relative_to(self.srcdir).with_suffix("").as_posix()
-                          for p in Path(self.srcdir, "chapters").glob("[0-9][0-9]-*.md"))
-        data, problems = read_workshop(Path(self.confdir, source), chapters)
-        for problem in problems:
-            logger.warning("%s: %s", source, problem, type="handbook", subtype="workshop")
-        if not problems:
-            self.workshop = data
+            return None
+        data, problems = read_workshop(Path(self.confdir, source), chapter_titles(self.srcdir))
+        if problems:  # one message for all of them; nothing is written
+            logger.warning("\n".join(f"{source}: {problem}" for problem in problems),
+                           type="handbook", subtype="workshop")
+            return None
+        return data
 
     def write_documents(self, _docnames: Any) -> None:
         if self.workshop is None:
@@ -187,8 +227,36 @@ class WorkshopBuilder(PDFBuilder):
         return target.relative_to(self.outdir).as_posix()
 
 
+def chapter_titles(srcdir: Path) -> dict[str, str]:
+    """The chapter documents ("chapters/05-…") with their titles, read from the files."""
+    titles = {}
+    for file in sorted(Path(srcdir, "chapters").glob("[0-9][0-9]-*.md")):
+        heading = next((line for line in file.read_text(encoding="utf-8").splitlines()
+                        if line.startswith("# ")), "# ")
+        titles[file.relative_to(srcdir).with_suffix("").as_posix()] = heading[2:]
+    return titles
+
+
+def main(argv: list[str]) -> int:
+    """`python _ext/workshop.py FILE`: check a workshop file before Sphinx starts (make
+    workshop does), so a typo is reported at once and as the last lines of the output."""
+    if len(argv) != 1 or not argv[0].strip():
+        print("Welche Workshop-Datei? make workshop WORKSHOP=workshops/beispiel.toml")
+        return 2
+    _data, problems = read_workshop(Path(argv[0]), chapter_titles(Path(__file__).parents[1]))
+    for problem in problems:
+        print(f"{argv[0]}: {problem}")
+    return 1 if problems else 0
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("pdf")
     app.add_config_value("workshop_file", "", "", types=[str])
     app.add_builder(WorkshopBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

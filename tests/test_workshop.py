@@ -3,6 +3,8 @@ book's print quality, notes and "Auf einen Blick" at the end; bad input names fi
 key and writes nothing."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -129,3 +131,60 @@ def test_bad_input_names_file_and_key_and_writes_nothing(tmp_path, change, expec
     assert result.returncode != 0
     assert f"workshop.toml: {expected}" in result.stderr, result.stderr
     assert not list(out.glob("*.pdf")) and not list(out.glob("*.html"))
+
+
+# -- the workshop file forgives what a trainer types (pure functions, no build) ----------
+
+def check(tmp_path, text: str):
+    from workshop import chapter_titles, read_workshop
+
+    (tmp_path / "w.toml").write_text(text, encoding="utf-8")
+    return read_workshop(tmp_path / "w.toml", chapter_titles(ROOT))
+
+
+GOOD = ('title = "T"\ndate = "2027-01-14"\nplace = "P"\ntrainer = "T"\ncontact = "c"\n'
+        'chapters = CHAPTERS\n')
+
+
+def test_chapters_by_number_file_name_or_title(tmp_path):
+    data, problems = check(tmp_path, GOOD.replace(
+        "CHAPTERS", '[2, "05", "09-legal-basics.md", "Ihre Entscheidung: ein Arbeitsblatt"]'))
+    assert problems == []
+    assert data["chapters"] == ["chapters/02-whether-to-join", "chapters/05-requests-from-strangers",
+                                "chapters/09-legal-basics", "chapters/10-decision"]
+
+
+def test_an_unknown_chapter_lists_the_choices_with_titles(tmp_path):
+    _data, problems = check(tmp_path, GOOD.replace("CHAPTERS", "[99]"))
+    assert len(problems) == 1 and "unbekanntes Kapitel „99“" in problems[0]
+    assert "5 Kontaktanfragen von Unbekannten" in problems[0]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("date = 14.01.2027", 'Zeile 2, Spalte 13: kein gültiges TOML – setzen Sie das Datum in '
+                          'Anführungszeichen: date = "2027-01-14"'),
+    ("place = Köln", "Text gehört in Anführungszeichen"),
+    ('chapters = [1, 2', "am Ende der Datei"),
+])
+def test_a_toml_slip_is_told_in_german_with_line_and_hint(tmp_path, line, expected):
+    text = 'title = "T"\n' + line + "\n"
+    _data, problems = check(tmp_path, text)
+    assert len(problems) == 1 and expected in problems[0], problems
+
+
+def test_a_slug_must_be_one_file_name(tmp_path):
+    toml = GOOD.replace("CHAPTERS", "[2]") + 'slug = "VHS Köln Januar/2027"\n'
+    _data, problems = check(tmp_path, toml)
+    assert problems == ["slug: „VHS Köln Januar/2027“ taugt nicht als Dateiname; erlaubt sind "
+                        "Buchstaben, Ziffern, Punkt, Binde- und Unterstrich, etwa vhs-koeln-2027-01"]
+    assert check(tmp_path, GOOD.replace("CHAPTERS", "[2]") + 'slug = "vhs-köln_2027.01"\n')[1] == []
+
+
+def test_make_checks_the_file_first_and_ends_with_the_problem(tmp_path):
+    bad = tmp_path / "mein ordner" / "w.toml"
+    bad.parent.mkdir()
+    bad.write_text('title = "T"\ndate = 14.01.2027\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "_ext" / "workshop.py"), str(bad)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stdout.strip().splitlines()[-1].startswith(f"{bad}: Zeile 2, Spalte 13")
