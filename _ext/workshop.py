@@ -176,10 +176,14 @@ class WorkshopBuilder(PDFBuilder):
         by_doc = {chapter["docname"]: chapter for chapter in book.children}
         edition = book.copy()
         edition.extend(by_doc[doc].deepcopy() for doc in self.workshop["chapters"])
+        if terms := self.glossary_entries(edition, book):
+            edition.append(terms)
         if cited := cited_sources(edition, book):
             edition.append(self.sources_chapter(cited))
-        unlink_outside(edition, self.online_address(book))
-        extra = [("notizen", "Notizen"), ("auf-einen-blick", "Auf einen Blick")]
+        further = self.left_out(edition, book)
+        unlink_outside(edition)  # a chapter left out reads as text; its address is listed once
+        extra = [("online-weiterlesen", "Online weiterlesen")] if further else []
+        extra += [("notizen", "Notizen"), ("auf-einen-blick", "Auf einen Blick")]
         context = {
             **self.print_context(),
             "body": self.to_html(edition),
@@ -188,6 +192,7 @@ class WorkshopBuilder(PDFBuilder):
                               if doc not in self.config.overview_leaves_out),
             "workshop": {**self.workshop, "date_text": german_date(self.workshop["date"])},
             "logo": self.copy_logo(),
+            "further": further,
         }
         self.write_page("workshop.html", context, f"{self.workshop['slug']}.html")
 
@@ -196,6 +201,56 @@ class WorkshopBuilder(PDFBuilder):
         chapter = addnodes.start_of_file(docname="quellen")
         chapter += sources_section(cited, "Quellen", "quellen")
         return chapter
+
+    def glossary_entries(self, edition: nodes.Element, book: nodes.Element):
+        """The glossary's entries for the terms *edition* uses but does not define, as a
+        short chapter "Begriffe" (and the terms those entries use in turn)."""
+        entries = {i: item for item in book.findall(nodes.definition_list_item)
+                   for term in item.findall(nodes.term) for i in term.get("ids", [])}
+        present = {i for node in edition.findall(nodes.Element) for i in node.get("ids", [])}
+        chosen: list[nodes.Element] = []
+        todo = [edition]
+        while todo:
+            part = todo.pop()
+            for ref in part.findall(nodes.reference):
+                target = ref.get("refid") or ref.get("refuri", "").removeprefix("#")
+                item = entries.get(target)
+                if item is not None and target not in present and item not in chosen:
+                    chosen.append(item)
+                    present |= {i for t in item.findall(nodes.term) for i in t.get("ids", [])}
+                    todo.append(item)
+        if not chosen:
+            return None
+        chosen.sort(key=lambda item: item.astext().casefold())
+        chapter = addnodes.start_of_file(docname="begriffe")
+        section = nodes.section("", nodes.title("", "Begriffe"), ids=["begriffe"])
+        section += nodes.definition_list("", *(item.deepcopy() for item in chosen),
+                                         classes=["glossary"])
+        chapter += section
+        return chapter
+
+    def left_out(self, edition: nodes.Element, book: nodes.Element) -> list[dict[str, str]]:
+        """The chapters left out that *edition* refers to: number, title, online address."""
+        present = {i for node in edition.findall(nodes.Element) for i in node.get("ids", [])}
+        owner = {}
+        for chapter in book.children:
+            for node in chapter.findall(nodes.Element):
+                for i in node.get("ids", []):
+                    owner[i] = chapter["docname"]
+            owner[f"document-{chapter['docname']}"] = chapter["docname"]
+        docs = []
+        for ref in edition.findall(nodes.reference):
+            target = ref.get("refid") or ref.get("refuri", "").removeprefix("#")
+            doc = owner.get(target)
+            if doc and target not in present and doc not in docs:
+                docs.append(doc)
+        base = self.config.html_baseurl
+        order = [chapter["docname"] for chapter in book.children]
+        return [{"number": str(self.chapter_numbers.get(doc, "")),
+                 "title": self.env.titles[doc].astext(),
+                 "url": posixpath.join(base, doc + (self.config.html_file_suffix or ".html"))
+                 if base else ""}
+                for doc in sorted(docs, key=order.index)]
 
     def online_address(self, book: nodes.Element):
         """The online address of any id in *book*, for references to chapters left out."""

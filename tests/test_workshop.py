@@ -66,16 +66,24 @@ def test_the_chosen_chapters_in_their_order_and_no_other(edition):
     bookmarks = list(outline_pages(reader))
     chapters = [b for b in bookmarks if re.match(r"^\d+ ", b)]
     assert chapters == [title(stem) for stem in CHOSEN]
-    assert bookmarks[-3:] == ["Quellen", "Notizen", "Auf einen Blick"]
+    assert bookmarks[-5:] == ["Begriffe", "Quellen", "Online weiterlesen", "Notizen",
+                              "Auf einen Blick"]
 
 
 def test_every_link_resolves_and_left_out_chapters_give_their_address(edition):
     _out, reader, texts = edition
     assert link_targets(reader)[1] == []
     whole = " ".join(texts).replace("\n", " ")
-    # chapter 2 refers to chapter 3, which this workshop leaves out
+    # chapter 2 refers to chapter 3, which this workshop leaves out: plain text in the
+    # chapter, its address once in "Online weiterlesen"
     compact = re.sub(r"\s+", "", whole)  # a long address breaks across lines
-    assert f"Kapitel3(online:{URL}chapters/03-every-contact-online.html#" in compact
+    assert "(online:" not in whole
+    assert compact.count(f"{URL}chapters/03-every-contact-online.html") == 1
+    further = next(page for page in texts if page.startswith("Online weiterlesen"))
+    assert "Kapitel 3: Persönliche Bekannte auch online verbinden?" in further.replace("\n", " ")
+    # the glossary is left out: the terms the chapters use are defined in "Begriffe"
+    terms = next(page for page in texts if page.startswith("Begriffe") or "\nBegriffe\n" in page)
+    assert "Kontaktanfrage" in terms
     # sources cited in the chosen chapters are in the edition, with their page
     assert re.search(r"\[\d+ \(S\. \d+\)\]", whole), "Quellenverweis mit Seitenzahl"
 
