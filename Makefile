@@ -13,9 +13,19 @@ PDFNAME     := $(shell sed -n 's/^pdf_basename = "\(.*\)"/\1/p' conf.py)
 # The public address (conf.py explains it); `make html pdf HANDBOOK_URL=…` passes it on.
 export HANDBOOK_URL
 # A file that changes only when the address does, so a new address rebuilds everything.
+# Only targets that build touch it; `make help` or `make clean` write nothing.
 URL_STAMP := $(BUILDDIR)/.handbook-url
+BUILD_GOALS := $(filter html pdf epub workshop test bench live setup,$(MAKECMDGOALS))
+ifneq ($(BUILD_GOALS),)
+PREVIOUS_URL := $(shell cat $(URL_STAMP) 2>/dev/null)
+ifneq ($(PREVIOUS_URL),)
+ifeq ($(HANDBOOK_URL),)
+$(info Hinweis: Der letzte Build hatte die Adresse $(PREVIOUS_URL); dieser baut ohne sie, ohne QR-Codes. Für die öffentliche Fassung: make $(MAKECMDGOALS) HANDBOOK_URL=$(PREVIOUS_URL))
+endif
+endif
 $(shell mkdir -p $(BUILDDIR); [ -f $(URL_STAMP) ] && [ "$$(cat $(URL_STAMP))" = "$(HANDBOOK_URL)" ] \
   || printf '%s' "$(HANDBOOK_URL)" > $(URL_STAMP))
+endif
 
 # What the build reads: a change to any of these makes the next build do work.
 SOURCES := conf.py pyproject.toml $(URL_STAMP) \
@@ -45,8 +55,11 @@ help:
 	@echo "make lock       requirements.lock aus pyproject.toml neu erzeugen"
 
 # -- set-up ------------------------------------------------------------------------------
+# Skipped, with one line, where there is no dpkg (not Debian) or SKIP_DEBS=1 says so.
 define ensure_debs
-	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	@if [ "$(SKIP_DEBS)" = 1 ] || ! command -v dpkg-query >/dev/null; then \
+	  echo "Debian-Pakete: übersprungen (SKIP_DEBS=1 oder kein dpkg); nötig sind:" $(1); exit 0; fi; \
+	missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	  | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -63,7 +76,8 @@ $(VENV)/.debs: Makefile
 	$(call ensure_debs,$(BUILD_DEBS))
 	@mkdir -p $(VENV) && touch $@
 
-$(VENV)/.test-debs: Makefile
+# After the build's packages, never beside them: apt holds a lock, and a second run fails.
+$(VENV)/.test-debs: Makefile | $(VENV)/.debs
 	$(call ensure_debs,$(TEST_DEBS))
 	@mkdir -p $(VENV) && touch $@
 
@@ -92,7 +106,10 @@ copy_pdf = if [ -d $(BUILDDIR)/html ]; then \
 # The HTML site and the print build (book and handouts) run side by side on two cores, so
 # each keeps its own doctrees: two Sphinx processes must not write one environment.
 # -O: whole lines, never mixed up.
+# Parallel only for the builds: `make clean html` must not delete while it builds.
+ifeq ($(filter clean lock,$(MAKECMDGOALS)),)
 MAKEFLAGS += --jobs=2 --output-sync=line
+endif
 doctrees = -d $(BUILDDIR)/doctrees-$(1)
 
 # Sphinx notices changed pages and templates itself, but not a changed extension,
