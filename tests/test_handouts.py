@@ -65,11 +65,23 @@ def test_handout_links_all_resolve(handbook):
         assert link_targets(PdfReader(pdf))[1] == [], pdf.name
 
 
-def read_qr(pdf, tmp_path) -> list[str]:
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf),
+def qr_codes(pdf, tmp_path, dpi: int = 72):
+    """The QR codes on the first page, rendered at screen resolution: a code that reads
+    there reads from paper with any phone."""
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", str(pdf),
                     str(tmp_path / "page")], check=True)
     image = Image.open(next(tmp_path.glob("page*.png")))
-    return [code.text for code in zxingcpp.read_barcodes(image)]
+    return zxingcpp.read_barcodes(image)
+
+
+def read_qr(pdf, tmp_path) -> list[str]:
+    return [code.text for code in qr_codes(pdf, tmp_path)]
+
+
+def qr_width_mm(code, dpi: int = 72) -> float:
+    """The printed width of a QR symbol (without its quiet zone)."""
+    corners = code.position
+    return (corners.top_right.x - corners.top_left.x) / dpi * 25.4
 
 
 def test_qr_code_reads_back_as_the_chapters_online_address(tmp_path):
@@ -142,3 +154,14 @@ def test_source_heights_are_measured_again_when_the_kept_ones_are_stale(tmp_path
     result = sphinx_build("pdf", src, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert json.loads(kept.read_text(encoding="utf-8")) == measured
+
+
+def test_the_qr_size_check_sees_a_small_code(tmp_path):
+    import segno
+    from weasyprint import HTML
+
+    # 33 modules of 1.7 px (CSS px, 96 to the inch): about 15 mm with its quiet zone
+    small = segno.make("https://example.org/", error="m").svg_inline(scale=1.7, border=4)
+    HTML(string=f"<div>{small}</div>").write_pdf(tmp_path / "small.pdf")
+    codes = qr_codes(tmp_path / "small.pdf", tmp_path, dpi=150)
+    assert codes and qr_width_mm(codes[0], dpi=150) < 20

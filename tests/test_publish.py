@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, Build, sphinx_build
 from pypdf import PdfReader
-from test_handouts import REFERENCE_PAGES, read_qr
+from test_handouts import REFERENCE_PAGES, qr_codes, qr_width_mm, read_qr
 
 URL = "https://example.org/handbuch/"
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
@@ -37,6 +37,13 @@ def test_qr_codes_lead_to_the_book_and_to_each_chapter(published, tmp_path):
         (tmp_path / chapter.stem).mkdir()
         codes = read_qr(published.handouts / f"{chapter.stem}.pdf", tmp_path / chapter.stem)
         assert codes == [f"{URL}chapters/{chapter.stem}.html"], chapter.stem
+
+
+def test_every_qr_code_is_at_least_20_mm(published, tmp_path):
+    for pdf in [published.pdf, *sorted(published.handouts.glob("*.pdf"))]:
+        (tmp_path / pdf.stem).mkdir()
+        codes = qr_codes(pdf, tmp_path / pdf.stem)
+        assert len(codes) == 1 and qr_width_mm(codes[0]) >= 20, (pdf.name, codes)
 
 
 def test_the_take_home_sheet_leads_to_the_book(published, tmp_path):
