@@ -9,6 +9,7 @@
 """
 
 import hashlib
+import html
 import json
 import logging as stdlib_logging
 import multiprocessing
@@ -61,7 +62,7 @@ class Typesetter:
 
     def submit(self, page: Path) -> None:
         pdf, stamp = page.with_suffix(".pdf"), page.with_suffix(".key")
-        key = layout_key(page.read_text(encoding="utf-8"), self.root)
+        key = layout_key(page.read_text(encoding="utf-8"), self.root, page.parent)
         if pdf.exists() and stamp.exists() and stamp.read_text() == key:
             logger.info("unverändert: %s", pdf.name)
             return
@@ -81,13 +82,25 @@ class Typesetter:
                 partial_of(pdf).unlink(missing_ok=True)
 
 
-def layout_key(page: str, root: Path) -> str:
+LOCAL_REF = re.compile(r'\b(?:src|href|data)="([^"#:?]+)"')  # relative: a file beside the page
+
+
+def layout_key(page: str, root: Path, folder: Path | None = None) -> str:
     """What WeasyPrint's layout of *page* depends on: the page, the print stylesheet
-    below *root*, and WeasyPrint itself. The same key means the same layout."""
+    below *root*, WeasyPrint itself and, with the page's *folder*, the bytes of every local
+    file the page loads (images, a workshop's logo, stylesheets). The same key means the
+    same layout; a recoloured image under its old name gives a new key."""
     import weasyprint
 
-    style = (root / "_static" / "print.css").read_bytes()
-    return hashlib.sha256(page.encode() + style + weasyprint.__version__.encode()).hexdigest()
+    digest = hashlib.sha256(page.encode())
+    digest.update((root / "_static" / "print.css").read_bytes())
+    digest.update(weasyprint.__version__.encode())
+    if folder is not None:
+        for ref in sorted(set(LOCAL_REF.findall(page))):
+            file = folder / html.unescape(ref)
+            if file.is_file():
+                digest.update(ref.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
 
 
 def load_hyphenation(folder: Path = Path(sys.prefix, "var", "cache", "pyphen")) -> None:

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from conftest import ROOT, sphinx_build
+from conftest import ROOT, make_project, pdf_name, sphinx_build
 
 A4 = (595.28, 841.89)  # points
 
@@ -269,3 +269,17 @@ def test_the_hyphenation_cache_survives_a_broken_file(tmp_path):
         load_hyphenation(tmp_path)
         assert pyphen.hdcache[path].positions("Kontaktanfrage") == expected
     assert len(list(tmp_path.glob("*.pickle"))) == 1
+
+
+def test_a_changed_image_under_its_old_name_gives_a_new_pdf(tmp_path):
+    """The typesetting cache sees the bytes of every file a page loads, not only its HTML."""
+    page = "# Ein Kapitel\n\n![Ein Logo](logo.svg)\n"
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+           '<rect width="40" height="40" fill="{}"/></svg>')
+    src = make_project(tmp_path / "src", {"chapters/one.md": page,
+                                          "chapters/logo.svg": svg.format("#16324f")})
+    assert sphinx_build("pdf", src, tmp_path / "out").returncode == 0
+    first = (tmp_path / "out" / "pdf" / pdf_name()).read_bytes()
+    (src / "chapters" / "logo.svg").write_text(svg.format("#b3541e"), encoding="utf-8")
+    assert sphinx_build("pdf", src, tmp_path / "out").returncode == 0
+    assert (tmp_path / "out" / "pdf" / pdf_name()).read_bytes() != first
