@@ -63,20 +63,15 @@ def even_split(heights: list[float]) -> int:
                key=lambda k: (max(sum(heights[:k]), total - sum(heights[:k])), -k))
 
 
-def unlink_outside(tree: nodes.Element, address=lambda target: "") -> None:
-    """Links to targets that are not in *tree* become plain text, followed by the
-    target's online address where *address* knows one."""
+def unlink_outside(tree: nodes.Element) -> None:
+    """Links to targets that are not in *tree* become plain text."""
     ids = {i for node in tree.findall(nodes.Element) for i in node.get("ids", [])}
     ids |= {f"document-{sof['docname']}" for sof in tree.children}
     for ref in list(tree.findall(nodes.reference)):
         target = ref.get("refid") or ref.get("refuri", "").removeprefix("#")
         internal = "refid" in ref or ref.get("refuri", "").startswith("#")
         if internal and target not in ids:
-            text = nodes.inline("", "", *ref.children, classes=["unlinked"])
-            if url := address(target):
-                text = nodes.inline("", "", text, nodes.Text(" (online: "),
-                                    nodes.reference(url, url, refuri=url), nodes.Text(")"))
-            ref.replace_self(text)
+            ref.replace_self(nodes.inline("", "", *ref.children, classes=["unlinked"]))
 
 
 def write_handouts(builder, tree: nodes.document) -> None:

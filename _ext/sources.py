@@ -26,7 +26,6 @@ from pybtex.style.formatting import BaseStyle
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
@@ -145,18 +144,6 @@ def check_sources(app: Sphinx, env: BuildEnvironment) -> None:
                 problem("wird nirgends zitiert.")
 
 
-class NoBacklinks(SphinxPostTransform):
-    """The list of sources links no citation back: the text cites a source many times,
-    from every chapter, and the list where a page cites it too (the checklist "Vor dem
-    Workshop prüfen") would otherwise grow backlinks that a handout cannot follow."""
-
-    default_priority = 950
-
-    def run(self, **kwargs) -> None:
-        for citation in self.document.findall(nodes.citation):
-            citation["backrefs"] = []
-
-
 def visit_citation(self, node: nodes.citation) -> None:
     # Docutils marks each entry role="doc-biblioentry", a role DPUB-ARIA 1.1 deprecated
     # and axe reports; inside docutils' role="list" wrapper a list item is what it is.
@@ -166,7 +153,6 @@ def visit_citation(self, node: nodes.citation) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_post_transform(NoBacklinks)
     app.setup_extension("sphinxcontrib.bibtex")
     register_plugin("pybtex.style.formatting", STYLE, HandbookStyle)
     # pybtex looks a plugin up among all installed packages' entry points on every call,

@@ -29,7 +29,8 @@ KEEP_TOGETHER = [
     # file numbers: "2 U 16/25", "13 K 1419/23", "15 UKl 2/25", "2 HK O 54/11", "C-210/16"
     re.compile(r"\b\d{1,2}(?:-\d{2})? [A-Z][A-Za-z]{0,3}(?: [A-Z][a-z]?)? \d{1,4}/\d{2}\b"),
 ]
-BRANDS = re.compile(r"\b(?:XING|LinkedIn|Facebook|Instagram|WhatsApp|Meta|Google)s?\b")
+BRAND_NAMES = ("XING", "LinkedIn", "Facebook", "Instagram", "WhatsApp", "Meta", "Google")
+BRANDS = re.compile(rf"\b(?:{'|'.join(BRAND_NAMES)})s?\b")  # with the genitive s
 SKIP = (nodes.literal, nodes.literal_block, nodes.raw, nodes.comment)
 
 

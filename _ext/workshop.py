@@ -4,7 +4,8 @@
 a cover with the workshop's details, the chosen chapters in the chosen order (table of
 contents, page numbers, the book's chapter numbers), the sources they cite, a page for
 notes, and "Auf einen Blick" for those chapters as the last page. A reference to a chapter
-left out becomes plain text with the chapter's online address. The print design and its
+left out becomes plain text; "Online weiterlesen" lists those chapters once, with their
+addresses, and the glossary entries the chapters use come along as "Begriffe". The print design and its
 checks are the book's (this is the PDF builder with another selection and template).
 
 Bad input names the file and the key, and nothing is written.
@@ -25,7 +26,7 @@ from sphinx.util import logging
 
 from german import german_date
 from handouts import cited_sources, short_answer, sources_section, unlink_outside
-from pdf import PDFBuilder, local_id
+from pdf import PDFBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -251,26 +252,6 @@ class WorkshopBuilder(PDFBuilder):
                  "url": posixpath.join(base, doc + (self.config.html_file_suffix or ".html"))
                  if base else ""}
                 for doc in sorted(docs, key=order.index)]
-
-    def online_address(self, book: nodes.Element):
-        """The online address of any id in *book*, for references to chapters left out."""
-        base = self.config.html_baseurl
-        owner = {}
-        for chapter in book.children:
-            doc = chapter["docname"]
-            owner[f"document-{doc}"] = (doc, "")
-            prefix = local_id(doc, "")
-            for node in chapter.findall(nodes.Element):
-                for i in node.get("ids", []):
-                    owner[i] = (doc, i.removeprefix(prefix))
-
-        def address(target: str) -> str:
-            if not base or target not in owner:
-                return ""
-            doc, fragment = owner[target]
-            page = posixpath.join(base, doc + (self.config.html_file_suffix or ".html"))
-            return f"{page}#{fragment}" if fragment else page
-        return address
 
     def copy_logo(self) -> str:
         logo = self.workshop.get("logo")

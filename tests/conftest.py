@@ -114,11 +114,10 @@ def make_project(root: Path, pages: dict[str, str] | None = None) -> Path:
 
 def split_brands(text: str) -> list[str]:
     """Brand names broken across a line with a hyphen, as a PDF's text shows them."""
-    from typography import BRANDS
+    from typography import BRAND_NAMES
 
-    names = BRANDS.pattern.split("(?:")[1].split(")")[0].split("|")
     found = []
-    for brand in names:
+    for brand in BRAND_NAMES:
         for cut in range(1, len(brand)):
             pattern = re.escape(brand[:cut]) + r"[-\u2010\u00ad]\s*\n\s*" + re.escape(brand[cut:])
             found += re.findall(pattern, text)
