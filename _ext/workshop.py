@@ -31,7 +31,9 @@ from pdf import PDFBuilder
 logger = logging.getLogger(__name__)
 
 REQUIRED = ("title", "date", "place", "trainer", "contact", "chapters")
-OPTIONAL = ("logo", "duplex", "slug")
+OPTIONAL = ("logo", "duplex", "slug", "compact", "cover")
+# "hell" prints on any office printer: no full-bleed ink; "dunkel" is the book's cover.
+COVERS = ("hell", "dunkel")
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 SLUG = re.compile(r"\w[\w.-]*")  # one file name: no folder, no space
 
@@ -58,14 +60,21 @@ def toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
     return f"{where}: kein gültiges TOML – {hint} (Parser: {exc})"
 
 
+def _loose(text: str) -> str:
+    """*text* as a trainer may type it: any case, straight quotes, single spaces."""
+    text = text.translate(str.maketrans("’‘„“”", "''\"\"\""))
+    return " ".join(text.casefold().split())
+
+
 def find_chapter(name: Any, titles: dict[str, str]) -> str | None:
     """The chapter *name* means: its number (5, "05"), its file name with or without
-    ".md", or its title."""
+    ".md", or its title (in any case, or only the part before its colon)."""
     text = str(name).strip().removeprefix("chapters/").removesuffix(".md")
     for doc, title in titles.items():
         base = posixpath.basename(doc)
         if (not isinstance(name, bool) and text.isdigit() and base[:2].isdigit()
-                and int(text) == int(base[:2])) or text in (base, title):
+                and int(text) == int(base[:2])) or text == base \
+                or _loose(text) in (_loose(title), _loose(title.partition(":")[0])):
             return doc
     return None
 
@@ -141,8 +150,13 @@ def read_workshop(path: Path, chapters: dict[str, str] | list[str]
                 problems.append(f"logo: {file.suffix or 'ohne Endung'} geht nicht; "
                                 f"erlaubt sind {', '.join(sorted(LOGO_TYPES))}")
             data["logo"] = file
-    if not isinstance(data.get("duplex", False), bool):
-        problems.append("duplex: muss true oder false sein")
+    for key in ("duplex", "compact"):
+        if not isinstance(data.get(key, False), bool):
+            problems.append(f"{key}: muss true oder false sein")
+    data.setdefault("compact", True)
+    if data.setdefault("cover", "hell") not in COVERS:
+        problems.append(f"cover: „{data['cover']}“ gibt es nicht; möglich sind "
+                        + " oder ".join(f"„{c}“" for c in COVERS))
     if not problems:
         data.setdefault("slug", f"{date.isoformat()}-{slugify(data['title'])}")
     return data, problems
@@ -179,28 +193,54 @@ class WorkshopBuilder(PDFBuilder):
         edition.extend(by_doc[doc].deepcopy() for doc in self.workshop["chapters"])
         if terms := self.glossary_entries(edition, book):
             edition.append(terms)
-        if cited := cited_sources(edition, book):
+        cited = cited_sources(edition, book)
+        if further := self.left_out(edition, book):
+            edition.append(self.further_chapter(further))
+        if cited:
             edition.append(self.sources_chapter(cited))
-        further = self.left_out(edition, book)
         unlink_outside(edition)  # a chapter left out reads as text; its address is listed once
-        extra = [("online-weiterlesen", "Online weiterlesen")] if further else []
-        extra += [("notizen", "Notizen"), ("auf-einen-blick", "Auf einen Blick")]
+        extra = [("notizen", "Notizen"), ("auf-einen-blick", "Auf einen Blick")]
         context = {
             **self.print_context(),
             "body": self.to_html(edition),
-            "toc": self.render_toc(edition, extra),
+            "toc": self.render_toc(edition, extra, with_sections=not self.workshop["compact"]),
             "glance": "".join(short_answer(self, by_doc[doc]) for doc in self.workshop["chapters"]
                               if doc not in self.config.overview_leaves_out),
             "workshop": {**self.workshop, "date_text": german_date(self.workshop["date"])},
             "logo": self.copy_logo(),
-            "further": further,
         }
         self.write_page("workshop.html", context, f"{self.workshop['slug']}.html")
+
+    def further_chapter(self, further: list[dict[str, str]]) -> nodes.Element:
+        """"Online weiterlesen": the chapters left out that the edition refers to, each
+        with its address, and the QR code of the whole handbook."""
+        base = self.config.html_baseurl
+        section = nodes.section("", nodes.title("", "Online weiterlesen"),
+                                ids=["online-weiterlesen"], classes=["further"])
+        section += nodes.paragraph("", "Diese Kapitel des Handbuchs nennt die Ausgabe, ohne "
+                                   "sie zu enthalten" + (f"; alle stehen online unter {base}:"
+                                                         if base else ":"))
+        items = nodes.bullet_list(classes=["further-list"])
+        for chapter in further:
+            line = nodes.paragraph("", f"Kapitel {chapter['number']}: {chapter['title']}")
+            if chapter["url"]:
+                line += [nodes.Text(" – "), nodes.inline("", chapter["url"], classes=["further-url"])]
+            items += nodes.list_item("", line)
+        section += items
+        if base:
+            qr = self.templates.render("qr-online.html", {**self.print_context(),
+                                                          "qr_label": "zum Handbuch"})
+            section += nodes.raw("", qr, format="html")
+        chapter = addnodes.start_of_file(docname="online-weiterlesen")
+        chapter += section
+        return chapter
 
     def sources_chapter(self, cited: list[nodes.citation]) -> nodes.Element:
         """The cited entries of the sources list as a chapter of their own."""
         chapter = addnodes.start_of_file(docname="quellen")
         chapter += sources_section(cited, "Quellen", "quellen")
+        if self.workshop["compact"]:
+            chapter[0]["classes"].append("compact-sources")  # two columns, addresses inline
         return chapter
 
     def glossary_entries(self, edition: nodes.Element, book: nodes.Element):
