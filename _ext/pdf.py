@@ -86,6 +86,20 @@ def localise_ids(tree: nodes.Element, root: str) -> None:
 class PrintTranslator(HTML5Translator):
     """HTML for print: chapters as page-starting blocks, URLs kept for footnotes."""
 
+    # A section's ids go into the first line of its heading. A heading kept with the
+    # text after it may move to the next page while its section box, and even its own
+    # top margin, start on this one; page numbers and link targets must name the page
+    # the heading's text prints on, and only an inline box is sure to go with the text.
+    def visit_section(self, node: nodes.Element) -> None:
+        ids, node["ids"] = node["ids"], []
+        super().visit_section(node)
+        node["ids"] = ids
+
+    def visit_title(self, node: nodes.Element) -> None:
+        super().visit_title(node)
+        if isinstance(node.parent, nodes.section):
+            self.body.extend(f'<span id="{i}"></span>' for i in node.parent["ids"])
+
     def visit_start_of_file(self, node: nodes.Element) -> None:
         self.docnames.append(node["docname"])
         self.body.append(f'<div class="chapter" id="document-{node["docname"]}">')
@@ -151,13 +165,20 @@ class PDFBuilder(SingleFileHTMLBuilder):
         self.chapter_numbers = {doc: ".".join(map(str, numbers[""]))
                                 for doc, numbers in self.env.toc_secnumbers.items()
                                 if "" in numbers}
+        # "Tabelle 6.1" as on screen: the translator looks numbers up by figure type and
+        # id, and every id now carries its document's prefix.
+        fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
+        for doc, by_type in self.env.toc_fignumbers.items():
+            for figtype, numbers in by_type.items():
+                for old, number in numbers.items():
+                    fignumbers.setdefault(figtype, {})[local_id(doc, old)] = number
         self.env.toc_secnumbers = self.assemble_toc_secnumbers()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
         self.write_doc_serialized(self.config.root_doc, tree)
         # WeasyPrint starts on the first page while the next are written: it needs these.
         self.copy_image_files()
         self.copy_static_files()
-        self.secnumbers, self.fignumbers = {}, {}
+        self.secnumbers, self.fignumbers = {}, fignumbers
         self.imgpath, self.dlpath = "_images", "_downloads"
         self.current_docname = self.config.root_doc
         return tree
@@ -190,8 +211,9 @@ class PDFBuilder(SingleFileHTMLBuilder):
         }
 
     def render_toc(self, tree: nodes.document,
-                   extra: tuple = (("stichwortverzeichnis", "Stichwortverzeichnis"),)) -> str:
-        """Chapters with their sections, then *extra* (anchor, title) entries."""
+                   extra: tuple = (("stichwortverzeichnis", "Stichwortverzeichnis"),),
+                   with_sections: bool = True) -> str:
+        """Chapters (and their sections, *with_sections*), then *extra* (anchor, title) entries."""
         items = []
         for chapter in tree.children:
             sections = [s for s in chapter.children if isinstance(s, nodes.section)]
@@ -201,7 +223,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
             title = f"{number} {sections[0][0].astext()}" if number else sections[0][0].astext()
             subs = "".join(
                 f'<li><a href="#{s["ids"][0]}">{html.escape(s[0].astext())}</a></li>'
-                for s in sections[0].children if isinstance(s, nodes.section))
+                for s in sections[0].children if isinstance(s, nodes.section)) if with_sections else ""
             items.append(
                 f'<li class="toc-chapter"><a href="#document-{chapter["docname"]}">'
                 f'{html.escape(title)}</a>{f"<ul>{subs}</ul>" if subs else ""}</li>')
