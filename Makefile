@@ -39,7 +39,7 @@ SOURCES := conf.py pyproject.toml $(URL_STAMP) \
 # epubcheck (validates the EPUB; run as `java -jar`, its wrapper needs binfmt_misc).
 BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core \
               graphviz libenchant-2-2 hunspell-de-de
-TEST_DEBS  := chromium poppler-utils fontconfig libatomic1 epubcheck
+TEST_DEBS  := chromium poppler-utils ghostscript fontconfig libatomic1 epubcheck
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
 BUILD_DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 

@@ -77,6 +77,23 @@ def handbook(tmp_path_factory) -> Build:
     return build
 
 
+PUBLIC_URL = "https://example.org/handbuch/"
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Build:
+    """The handbook built as the Pages workflow builds it, with a public address."""
+    build = Build(ROOT, tmp_path_factory.mktemp("published"))
+    os.environ["HANDBOOK_URL"] = PUBLIC_URL
+    try:
+        for builder in ("html", "pdf"):
+            result = sphinx_build(builder, ROOT, build.out)
+            assert result.returncode == 0, result.stderr
+    finally:
+        del os.environ["HANDBOOK_URL"]
+    return build
+
+
 CHAPTER = """# Ein Kapitel
 
 :::{admonition} Kurz gesagt

@@ -1,0 +1,163 @@
+"""One print design, right in every configuration: the book, every handout, the take-home
+sheet and workshop editions, built without and with a public address (HANDBOOK_URL), and
+a workshop edition with a long title, umlauts and a logo. On every page: no text over
+text or over a graphic, nothing below 8 pt, and every printed page number right."""
+
+import os
+from urllib.parse import quote
+
+import pytest
+from weasyprint import HTML
+
+from conftest import ROOT, sphinx_build
+from pdf_checks import (overlapping_words, small_print, text_over_graphics,
+                        wrong_page_references, wrong_toc_entries)
+
+pytestmark = pytest.mark.slow
+
+URL = "https://example.org/handbuch/"
+LONG = f"""title = "Soziale Netzwerke für Gründerinnen und Gründer: XING, LinkedIn und Facebook gezielt und sicher nutzen – mit Übungen für Ihr eigenes Profil"
+date = 2027-01-14
+place = "Gründungszentrum Köln-Mülheim, Großer Saal im Erdgeschoss"
+trainer = "Dr. Jürgen Müller-Lüdenscheidt"
+contact = "juergen.mueller@example.org, 0221 123456"
+logo = "{ROOT / 'workshops' / 'beispiel-logo.svg'}"
+slug = "lang"
+chapters = [2, "05", "09-legal-basics.md", "So geht's"]
+"""
+
+
+def edition(tmp_path_factory, name: str, toml: str | None, url: str | None):
+    tmp = tmp_path_factory.mktemp(name)
+    source = ROOT / "workshops" / "beispiel.toml"
+    if toml:
+        source = tmp / f"{name}.toml"
+        source.write_text(toml, encoding="utf-8")
+    if url:
+        os.environ["HANDBOOK_URL"] = url
+    try:
+        result = sphinx_build("workshop", ROOT, tmp / "out", "-D", f"workshop_file={source}")
+    finally:
+        os.environ.pop("HANDBOOK_URL", None)
+    assert result.returncode == 0, result.stderr
+    [pdf] = (tmp / "out" / "workshop").glob("*.pdf")
+    return pdf
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory) -> dict:
+    """The example workshop without an address, and the long one with address and logo."""
+    return {"beispiel ohne Adresse": edition(tmp_path_factory, "beispiel", None, None),
+            "lang mit Adresse": edition(tmp_path_factory, "lang", LONG, URL)}
+
+
+@pytest.fixture(scope="module")
+def every_pdf(handbook, published, editions) -> dict:
+    """Name -> PDF, for every output and configuration."""
+    pdfs = {}
+    for label, build in (("ohne Adresse", handbook), ("mit Adresse", published)):
+        pdfs[f"Buch {label}"] = build.pdf
+        pdfs |= {f"{pdf.stem} {label}": pdf for pdf in sorted(build.handouts.glob("*.pdf"))}
+    return pdfs | {f"Workshop {name}": pdf for name, pdf in editions.items()}
+
+
+def findings(pdfs: dict, check) -> dict:
+    return {name: hits for name, pdf in pdfs.items() if (hits := check(pdf))}
+
+
+def test_the_matrix_holds_every_output(every_pdf):
+    names = " ".join(every_pdf)
+    for part in ("Buch ohne", "Buch mit", "00-auf-einen-blick mit Adresse",
+                 "08-safety mit Adresse", "Workshop lang mit Adresse"):
+        assert part in names
+
+
+def test_no_text_prints_over_other_text(every_pdf):
+    assert findings(every_pdf, overlapping_words) == {}
+
+
+def test_no_text_prints_over_an_image_a_qr_code_or_a_line(every_pdf):
+    assert findings(every_pdf, text_over_graphics) == {}
+
+
+def test_nothing_prints_below_8_pt(every_pdf):
+    assert findings(every_pdf, small_print) == {}
+
+
+def test_every_contents_entry_names_the_page_its_heading_prints_on(handbook, published,
+                                                                  editions):
+    pdfs = {"Buch ohne Adresse": handbook.pdf, "Buch mit Adresse": published.pdf,
+            **{f"Workshop {name}": pdf for name, pdf in editions.items()}}
+    assert findings(pdfs, wrong_toc_entries) == {}
+
+
+def test_every_printed_page_number_leads_to_that_page(every_pdf):
+    """Contents, "(S. 12)" after a reference (tables and figures too) and the index."""
+    assert findings(every_pdf, wrong_page_references) == {}
+
+
+def test_figures_and_tables_are_numbered_as_on_screen(handbook, editions):
+    from pypdf import PdfReader
+
+    book = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(handbook.pdf).pages)
+    for caption in ("Abbildung 5.1 Empfehlung der Redaktion", "Tabelle 6.1 ", "Tabelle 6.4 "):
+        assert caption in book, caption
+    assert "Tabelle 6.1 (S. " in book  # a reference to a table names its page
+    handout = PdfReader(handbook.handouts / "06-platform-comparison.pdf")
+    assert "Tabelle 6.1" in handout.pages[0].extract_text() + handout.pages[1].extract_text()
+
+
+# -- each check fires on a known-bad page ---------------------------------------------------
+def bad_pdf(tmp_path, body: str):
+    HTML(string=f"<html lang='de'><body>{body}</body></html>", base_url=str(ROOT)).write_pdf(
+        tmp_path / "bad.pdf")
+    return tmp_path / "bad.pdf"
+
+
+def test_the_overlap_check_sees_text_printed_over_text(tmp_path):
+    pdf = bad_pdf(tmp_path, '<p style="position:absolute;top:20mm;left:20mm">Version 1.0</p>'
+                            '<p style="position:absolute;top:21mm;left:22mm">Online lesen</p>')
+    assert overlapping_words(pdf)
+
+
+def test_the_graphics_check_sees_text_over_a_qr_code_and_a_logo_not_over_a_background(tmp_path):
+    import segno
+
+    qr = segno.make(URL, error="m").svg_inline(scale=3, border=0)
+    pdf = bad_pdf(tmp_path,
+                  f'<div style="position:absolute;top:20mm;left:20mm;width:28mm">{qr}</div>'
+                  '<p style="position:absolute;top:25mm;left:22mm">Stand: 1. Dezember</p>'
+                  '<img style="position:absolute;top:80mm;left:20mm;width:50mm" '
+                  'src="workshops/beispiel-logo.svg">'
+                  '<p style="position:absolute;top:82mm;left:30mm">Workshop</p>'
+                  '<p style="position:absolute;top:150mm;left:30mm;background:#16324f;'
+                  'color:#fff">Auf dunklem Grund</p>')
+    hits = " ".join(text_over_graphics(pdf))
+    assert "Stand:" in hits and "Workshop" in hits and "dunklem" not in hits
+
+
+def test_the_size_check_sees_small_print_in_text_and_in_a_diagram(tmp_path):
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
+           '<text x="0" y="20" font-size="10" font-family="Lato">Diagramm</text></svg>')
+    pdf = bad_pdf(tmp_path, '<p style="font-size:9pt">Groß genug</p>'
+                            '<p style="font-size:6.5pt">Quelle in Kleinstschrift</p>'
+                            f'<img style="width:40mm" src="data:image/svg+xml,{quote(svg)}">')
+    hits = " ".join(small_print(pdf))
+    assert "Quelle" in hits and "Diagramm" in hits and "Groß" not in hits
+
+
+CONTENTS = ('<section style="break-after:page"><p>Titelblatt</p></section>'
+            '<p>1 Eins . . . . . . . . . . 3</p><p>Ein Abschnitt . . . . . . . . 3</p>'
+            '<h1 style="break-before:page">1 Eins</h1><p>Text</p>'
+            '<h2 style="break-before:page">Ein Abschnitt</h2><p>Text</p>')
+
+
+def test_the_contents_check_sees_a_heading_on_a_later_page(tmp_path):
+    assert wrong_toc_entries(bad_pdf(tmp_path, CONTENTS)) == [
+        "„Ein Abschnitt“: Inhalt nennt S. 3, steht auf S. 4"]
+
+
+def test_the_page_number_check_sees_a_reference_to_the_wrong_page(tmp_path):
+    pdf = bad_pdf(tmp_path, '<p><a href="#ziel">Siehe dort (S. 9)</a></p>'
+                            '<p style="break-before:page" id="ziel">Ziel</p>')
+    assert wrong_page_references(pdf) == ["S. 1: „Siehe dort (S. 9)“ führt auf S. 2"]
