@@ -145,7 +145,7 @@ epub: $(BUILDDIR)/epub/$(PDFNAME).epub
 # One workshop's edition, described in a TOML file (README: "Eine Ausgabe für Ihren Workshop").
 # The file is checked first: a typo is reported at once, before Sphinx starts.
 workshop: $(VENV)/.installed
-	@$(BIN)/python _ext/workshop.py "$(WORKSHOP)"
+	@$(BIN)/python _ext/workshop_file.py "$(WORKSHOP)"
 	$(SPHINXBUILD) -M workshop . $(BUILDDIR) $(SPHINXOPTS) -D "workshop_file=$(WORKSHOP)"
 
 test: $(VENV)/.installed $(VENV)/.test-debs

@@ -15,6 +15,7 @@ gets wrong for print:
 """
 
 import html
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,10 @@ from sphinx.util import logging
 from sphinx.util.osutil import copyfile, ensuredir
 from sphinx.writers.html5 import HTML5Translator
 
-import handouts
-from typeset import PRINT_LANG, Typesetter
+from handouts import FOLDER, OVERVIEW, cited_sources, handout_name, sources_section, unlink_outside
+from strict import warned
+from layout import PRINT_LANG
+from typeset import Typesetter
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +141,8 @@ class PDFBuilder(SingleFileHTMLBuilder):
 
     def init(self) -> None:
         super().init()
-        self.typesetter = Typesetter(Path(self.outdir))  # each print page becomes one PDF
+        # each print page becomes one PDF
+        self.typesetter = Typesetter(Path(self.outdir), self.config.pdf_known_page_numbers)
 
     # -- assembling ------------------------------------------------------------------
     def assemble_doctree(self) -> nodes.document:
@@ -154,9 +158,54 @@ class PDFBuilder(SingleFileHTMLBuilder):
     def write_documents(self, _docnames: Any) -> None:
         tree = self.prepare_tree()
         context = {**self.print_context(), "body": self.to_html(tree),
-                   "toc": self.render_toc(tree), "index": self.render_index()}
+                   "toc": self.toc_entries(tree), "index": self.index_entries()}
         self.write_page("print.html", context, f"{self.config.pdf_basename}.html")
-        handouts.write_handouts(self, tree)
+        self.write_handouts(tree)
+
+    def write_handouts(self, tree: nodes.document) -> None:
+        """One print page per chapter of *tree* (the assembled book), and the take-home
+        sheet with every short answer, in the folder ``handouts``."""
+        answers = []
+        for chapter in tree.children:
+            docname = chapter["docname"]
+            single = tree.copy()
+            single.append(chapter.deepcopy())
+            if cited := cited_sources(single, tree):
+                next(single.findall(nodes.section)).append(sources_section(
+                    cited, "Quellen dieses Kapitels", "handout-sources", self.printed_text))
+            unlink_outside(single)
+            page = docname + (self.config.html_file_suffix or ".html")
+            url = self.config.html_baseurl and posixpath.join(self.config.html_baseurl, page)
+            context = {**self.print_context(url), "body": self.to_html(single),
+                       "chapter_title": self.env.titles[docname].astext()}
+            self.write_page("handout.html", context, f"{FOLDER}/{handout_name(docname)}.html")
+            if docname not in self.config.overview_leaves_out:
+                answers.append(self.short_answer(chapter))
+        # The take-home sheet leads to the whole book online, when the build knows its address.
+        context = {**self.print_context(), "body": "".join(answers), "overview": True,
+                   "chapter_title": "Auf einen Blick"}
+        self.write_page("handout.html", context, f"{FOLDER}/{OVERVIEW}.html")
+
+    def short_answer(self, chapter: nodes.Element) -> str:
+        """The chapter's "Kurz gesagt" box as a section of a page of short answers."""
+        for box in chapter.findall(nodes.admonition):
+            if "kurz-gesagt" in box["classes"]:
+                doc = nodes.document(self.docsettings, chapter.document.reporter)
+                section = nodes.section("", classes=["glance"],
+                                        ids=[f"glance-{handout_name(chapter['docname'])}"])
+                section += nodes.title("", self.env.titles[chapter["docname"]].astext())
+                section.extend(child.deepcopy() for child in box.children
+                               if not isinstance(child, nodes.title))
+                doc += section
+                return self.to_html(doc)
+        return ""
+
+    @staticmethod
+    def printed_text(node: nodes.Element) -> str:
+        """*node*'s text as printed: with the address after each external link."""
+        notes = [ref["refuri"] for ref in node.findall(nodes.reference)
+                 if EXTERNAL.match(ref.get("refuri", "")) and ref.astext().strip() != ref["refuri"]]
+        return " ".join([node.astext(), *notes])
 
     # -- shared with the workshop builder ------------------------------------------------
     def prepare_tree(self) -> nodes.document:
@@ -210,49 +259,42 @@ class PDFBuilder(SingleFileHTMLBuilder):
             "qr_svg": segno.make(url, error="m").svg_inline(scale=3, border=0) if url else "",
         }
 
-    def render_toc(self, tree: nodes.document,
-                   extra: tuple = (("stichwortverzeichnis", "Stichwortverzeichnis"),),
-                   with_sections: bool = True) -> str:
-        """Chapters (and their sections, *with_sections*), then *extra* (anchor, title) entries."""
-        items = []
+    def toc_entries(self, tree: nodes.document,
+                    extra: tuple = (("stichwortverzeichnis", "Stichwortverzeichnis"),),
+                    with_sections: bool = True) -> list[dict[str, Any]]:
+        """The contents (print-toc.html): chapters (and their sections, *with_sections*),
+        then *extra* (anchor, title) entries."""
+        entries = []
         for chapter in tree.children:
             sections = [s for s in chapter.children if isinstance(s, nodes.section)]
             if not sections:
                 continue
             number = self.chapter_numbers.get(chapter["docname"])
-            title = f"{number} {sections[0][0].astext()}" if number else sections[0][0].astext()
-            subs = "".join(
-                f'<li><a href="#{s["ids"][0]}">{html.escape(s[0].astext())}</a></li>'
-                for s in sections[0].children if isinstance(s, nodes.section)) if with_sections else ""
-            items.append(
-                f'<li class="toc-chapter"><a href="#document-{chapter["docname"]}">'
-                f'{html.escape(title)}</a>{f"<ul>{subs}</ul>" if subs else ""}</li>')
-        items += [f'<li class="toc-chapter"><a href="#{anchor}">{html.escape(title)}</a></li>'
-                  for anchor, title in extra]
-        return f'<ul class="toc">{"".join(items)}</ul>'
+            title = sections[0][0].astext()
+            entries.append({
+                "anchor": f"document-{chapter['docname']}",
+                "title": f"{number} {title}" if number else title,
+                "sections": [{"anchor": s["ids"][0], "title": s[0].astext()}
+                             for s in sections[0].children
+                             if with_sections and isinstance(s, nodes.section)]})
+        return entries + [{"anchor": anchor, "title": title, "sections": []}
+                          for anchor, title in extra]
 
-    def render_index(self) -> str:
-        """The subject index, its page numbers filled in by print.css."""
+    def index_entries(self) -> list[tuple[str, list]]:
+        """Sphinx's own index (IndexEntries), its links pointing into the print page
+        (print-index.html): [(letter, [(term, [anchor], [(subterm, [anchor])])])]."""
 
-        def links(refs: list) -> str:
-            out = []
+        def anchors(refs: list) -> list[str]:
+            found = []
             for _main, uri in refs:
                 doc, _, fragment = uri[len("#document-"):].partition("#")
-                if doc == self.config.root_doc:
-                    continue  # the landing page is not part of the PDF
-                out.append(f'<a class="index-page" href="#{local_id(doc, fragment)}"></a>')
-            return ", ".join(out)
+                if doc != self.config.root_doc:  # the landing page is not part of the PDF
+                    found.append(local_id(doc, fragment))
+            return found
 
-        groups = []
-        for letter, entries in IndexEntries(self.env).create_index(self):
-            rows = []
-            for name, (refs, subitems, _key) in entries:
-                subs = "".join(f"<li>{html.escape(sub)} {links(subrefs)}</li>"
-                               for sub, subrefs in subitems)
-                rows.append(f"<li>{html.escape(name)} {links(refs)}"
-                            f'{f"<ul>{subs}</ul>" if subs else ""}</li>')
-            groups.append(f"<h2>{html.escape(letter)}</h2><ul>{''.join(rows)}</ul>")
-        return "".join(groups)
+        return [(letter, [(name, anchors(refs), [(sub, anchors(subrefs)) for sub, subrefs in subs])
+                          for name, (refs, subs, _key) in entries])
+                for letter, entries in IndexEntries(self.env).create_index(self)]
 
     # -- output ------------------------------------------------------------------------
     def copy_static_files(self) -> None:
@@ -262,10 +304,9 @@ class PDFBuilder(SingleFileHTMLBuilder):
                  force=True)
 
     def failed(self) -> bool:
-        # With -W a warning fails the build; Sphinx keeps going to report them all, but
-        # the previous PDF must survive a failed build. (Private: Sphinx has no public
-        # count of the warnings so far.)
-        return bool(self.app._fail_on_warnings and self.app._warncount)
+        # The build runs with -W: a warning fails it. Sphinx keeps going to report them
+        # all, but the previous PDF must survive a failed build.
+        return warned(self.app)
 
     def finish(self) -> None:
         failed = self.failed()
@@ -282,5 +323,8 @@ def _ancestors(node: nodes.Node):
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("handouts")
+    app.setup_extension("strict")
+    # Off: WeasyPrint finds every link's page number afresh (layout.PageNumbers).
+    app.add_config_value("pdf_known_page_numbers", True, "", types=[bool])
     app.add_builder(PDFBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

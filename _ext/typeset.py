@@ -1,6 +1,8 @@
-"""WeasyPrint's side of the print build: typeset HTML pages into PDFs, safely and in parallel.
+"""The print build's infrastructure: typeset HTML pages into PDFs, safely and in parallel.
+How one page is laid out (stylesheet, hyphenation, page numbers) is ``layout.py``'s.
 
-* A page is typeset again only when its HTML, the print stylesheet or WeasyPrint changed.
+* A page is typeset again only when its HTML, the files it loads, the print stylesheet or
+  WeasyPrint changed.
 * Pages are typeset side by side, one process per core: layout runs on one core per
   document. The workers fork when the build starts, before it reads the sources: WeasyPrint
   and the German hyphenation patterns are loaded once, the environment is not copied.
@@ -14,25 +16,19 @@ import json
 import logging as stdlib_logging
 import multiprocessing
 import os
-import pickle
 import re
-import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from german import count, decimal
+from layout import LocalOnlyFetcher, PageNumbers, load_hyphenation, print_style
 
 logger = logging.getLogger(__name__)
-
-# The print pages' language (print-base.html); its hyphenation patterns are read before the
-# workers fork, instead of once in every worker.
-PRINT_LANG = "de-DE"
 
 
 class PDFError(SphinxError):
@@ -47,15 +43,16 @@ class Typesetter:
     PDFs are put in place only at the end (*finish*), if the build had no warnings.
     """
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, known_numbers: bool = True):
         self.root = root  # the build folder: pages, _static/print.css, _images
+        self.known_numbers = known_numbers  # see layout.PageNumbers
         self.jobs: list[tuple[Path, Path, str, Future]] = []
         # The workers fork now, before the build has read anything: forked later, each of
         # them would carry a copy of the environment and the assembled book (at 10x
         # content 40 MB more for the book's worker, whose own layout takes most of its ~700 MB).
         import weasyprint  # noqa: F401  (loaded once, before the fork)
 
-        load_hyphenation()
+        load_hyphenation(root.parent / ".cache" / "pyphen")
         self.pool = ProcessPoolExecutor(os.cpu_count() or 1,
                                         mp_context=multiprocessing.get_context("fork"))
         self.pool.submit(int).result()  # with fork, the first task starts all workers
@@ -67,7 +64,8 @@ class Typesetter:
             logger.info("unverändert: %s", pdf.name)
             return
         stamp.unlink(missing_ok=True)
-        self.jobs.append((page, pdf, key, self.pool.submit(typeset, page, pdf, self.root)))
+        self.jobs.append((page, pdf, key, self.pool.submit(typeset, page, pdf, self.root,
+                                                               self.known_numbers)))
 
     def finish(self, commit: bool) -> None:
         """Wait for every page; with *commit*, put the PDFs that came out clean in place."""
@@ -103,48 +101,6 @@ def layout_key(page: str, root: Path, folder: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def load_hyphenation(folder: Path = Path(sys.prefix, "var", "cache", "pyphen")) -> None:
-    """The German hyphenation patterns into pyphen's cache. pyphen parses its pattern file
-    in a second; its parsed form is kept, like bytecode, in the environment it came with."""
-    import pyphen
-
-    path = pyphen.LANGUAGES[pyphen.language_fallback(PRINT_LANG)]
-    cache = folder / f"{path.stem}-{path.stat().st_size}.pickle"
-    if not hasattr(pyphen, "hdcache") or path in pyphen.hdcache:
-        return  # loaded already, or a pyphen that caches differently
-    try:
-        pyphen.hdcache[path] = pickle.loads(cache.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        pyphen.Pyphen(lang=PRINT_LANG)
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_bytes(pickle.dumps(pyphen.hdcache[path]))
-        except OSError:
-            pass  # a read-only environment: parse again next time
-
-
-class LocalOnlyFetcher:
-    """Lets WeasyPrint read files below one folder and nothing else."""
-
-    def __init__(self, folder: Path):
-        from weasyprint.urls import URLFetcher
-
-        self.folder = folder.resolve()
-        self.fetcher = URLFetcher(allowed_protocols={"file", "data"})
-
-    def __call__(self, url: str):
-        from weasyprint.urls import FatalURLFetchingError
-
-        parts = urlsplit(url)
-        if parts.scheme == "file":
-            path = Path(parts.path).resolve()
-            if path.is_relative_to(self.folder):
-                return self.fetcher.fetch(url)
-        elif parts.scheme == "data":
-            return self.fetcher.fetch(url)
-        raise FatalURLFetchingError(f"Das PDF darf nur Dateien aus {self.folder} laden: {url}")
-
-
 class Typeset(NamedTuple):
     written: bool  # the partial PDF is complete and WeasyPrint had nothing to say
     pages: int
@@ -171,9 +127,10 @@ def commit_pdf(target: Path, result: Typeset, key: str | None = None) -> None:
         target.with_suffix(".key").write_text(key)
 
 
-def typeset(source: Path, target: Path, root: Path) -> Typeset:
+def typeset(source: Path, target: Path, root: Path, known_numbers: bool = True) -> Typeset:
     """Typeset *source* for *target* into its partial file, reading files below *root*
-    only; *commit_pdf* puts it in place, so the old *target* stays until then.
+    only; *commit_pdf* puts it in place, so the old *target* stays until then. With
+    *known_numbers*, the page numbers of its links are taken from the last PDF.
 
     Runs in a worker process, so it reports instead of logging."""
     # Imported here: every build loads this module, only PDF builds need WeasyPrint.
@@ -187,90 +144,30 @@ def typeset(source: Path, target: Path, root: Path) -> Typeset:
         def emit(self, record: stdlib_logging.LogRecord) -> None:
             problems.append(record.getMessage())
 
+    # Tagged and accessible; WeasyPrint wants the variant at layout and at output.
+    options = {"pdf_variant": "pdf/ua-1"}
+
+    def render(html: str):
+        problems.clear()  # only the last layout's warnings count
+        return HTML(string=html, base_url=f"{root}/", url_fetcher=LocalOnlyFetcher(root)).render(
+            **print_style(root), **options)
+
     collect = Collect(stdlib_logging.WARNING)
     LOGGER.addHandler(collect)
     partial = partial_of(target)
     start = time.perf_counter()
     page = source.read_text(encoding="utf-8")
+    numbers = PageNumbers(numbers_of(target), enabled=known_numbers)
     try:
-        numbers = json.loads(numbers_of(target).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        numbers = {}
-    try:
-        # Tagged and accessible; WeasyPrint wants the variant at layout and at output.
-        options = {"pdf_variant": "pdf/ua-1"}
-        for attempt in range(PAGE_NUMBER_ATTEMPTS + 1):
-            if attempt == PAGE_NUMBER_ATTEMPTS:
-                numbers = {}  # no agreement: WeasyPrint counts the pages itself
-            problems.clear()
-            document = HTML(string=with_page_numbers(page, numbers), base_url=f"{root}/",
-                            url_fetcher=LocalOnlyFetcher(root)).render(
-                **print_style(root), **options)
-            found = page_numbers(document)
-            if all(found.get(anchor) == number for anchor, number in numbers.items()):
-                break
-            numbers = {anchor: found[anchor] for anchor in numbers if anchor in found}
+        document = numbers.layout(page, render)
         document.write_pdf(partial, **options)
         # A dead anchor or a missing font is a broken PDF: keep the previous one.
         return Typeset(not problems, len(document.pages), time.perf_counter() - start,
-                       problems, "",
-                       {anchor: found[anchor] for anchor in linked(page) if anchor in found})
+                       problems, "", numbers.found(page, document))
     except FatalURLFetchingError as exc:
         return Typeset(False, 0, 0.0, problems, str(exc), {})
     finally:
         LOGGER.removeHandler(collect)
-
-
-_styles: dict[tuple, dict] = {}
-
-
-def print_style(root: Path) -> dict:
-    """The print stylesheet and the fonts it loads, parsed once per process rather than
-    once per page (the pages do not link it)."""
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
-    path = root / "_static" / "print.css"
-    key = (path, path.stat().st_mtime_ns, path.stat().st_size)
-    if key not in _styles:
-        fonts = FontConfiguration()
-        _styles[key] = {"stylesheets": [CSS(filename=path, font_config=fonts,
-                                            url_fetcher=LocalOnlyFetcher(root))],
-                        "font_config": fonts}
-    return _styles[key]
-
-
-# Page numbers of links (table of contents, index, "(S. 12)"): print.css asks WeasyPrint
-# for target-counter(), which lays out every page with such a link two more times. Once a
-# page has been typeset, the numbers it found are kept beside its PDF and written into the
-# HTML (data-page) the next time; if the text moved and a number no longer agrees, the
-# page is laid out again with the numbers found, as target-counter() would. The PDF is the
-# same either way, byte for byte.
-PAGE_NUMBER_ATTEMPTS = 3
-LINK = re.compile(r'(<a\b[^>]*?\bhref="#([^"]+)")')
-
-
-def linked(page: str) -> set[str]:
-    """The anchors that the links in *page* point to."""
-    return {match[2] for match in LINK.finditer(page)}
-
-
-def with_page_numbers(page: str, numbers: dict[str, int]) -> str:
-    """*page* with the page number of each link's target that *numbers* knows."""
-    def number(match: re.Match) -> str:
-        known = numbers.get(match[2])
-        return f'{match[1]} data-page="{known}"' if known else match[1]
-    return LINK.sub(number, page) if numbers else page
-
-
-def page_numbers(document) -> dict[str, int]:
-    """Anchor -> page number. The page counter is never reset in print.css, so the n-th
-    page is page n."""
-    found: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            found.setdefault(anchor, number)
-    return found
 
 
 def report(source: Path, target: Path, result: Typeset) -> bool:
@@ -287,10 +184,10 @@ def report(source: Path, target: Path, result: Typeset) -> bool:
     return result.written
 
 
-def write_pdf(source: Path, target: Path, root: Path) -> bool:
+def write_pdf(source: Path, target: Path, root: Path, known_numbers: bool = True) -> bool:
     """Typeset *source* into *target* here and now, and report it."""
     logger.info("WeasyPrint setzt %s …", target.name)
-    result = typeset(source, target, root)
+    result = typeset(source, target, root, known_numbers)
     try:
         if written := report(source, target, result):
             commit_pdf(target, result)

@@ -1,21 +1,18 @@
-"""Builder ``workshop``: the edition for one workshop, described in a TOML file.
+"""Builder ``workshop``: the edition for one workshop, described in a TOML file
+(``workshop_file.py`` reads and checks it).
 
 ``make workshop WORKSHOP=workshops/beispiel.toml`` writes ``_build/workshop/<slug>.pdf``:
-a cover with the workshop's details, the chosen chapters in the chosen order (table of
-contents, page numbers, the book's chapter numbers), the sources they cite, a page for
-notes, and "Auf einen Blick" for those chapters as the last page. A reference to a chapter
-left out becomes plain text; "Online weiterlesen" lists those chapters once, with their
-addresses, and the glossary entries the chapters use come along as "Begriffe". The print design and its
-checks are the book's (this is the PDF builder with another selection and template).
-
-Bad input names the file and the key, and nothing is written.
+a cover with the workshop's details, the chosen chapters in the chosen order (contents,
+page numbers, the book's chapter numbers), "Begriffe" (the glossary entries the chapters
+use), "Online weiterlesen" (the chapters left out that they refer to, each once with its
+address; in the text such a reference reads as plain text), the sources they cite, a page
+for notes, and "Auf einen Blick" for those chapters as the last page. The print design
+and its checks are the book's: this is the PDF builder with another selection and
+template. Bad input names the file and the key, and nothing is written.
 """
 
-import datetime
 import posixpath
-import re
 import shutil
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -24,142 +21,11 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from german import german_date
-from handouts import cited_sources, short_answer, sources_section, unlink_outside
+from handouts import cited_sources, sources_section, unlink_outside
 from pdf import PDFBuilder
+from workshop_file import Workshop, chapter_titles, read_workshop
 
 logger = logging.getLogger(__name__)
-
-REQUIRED = ("title", "date", "place", "trainer", "contact", "chapters")
-OPTIONAL = ("logo", "duplex", "slug", "compact", "cover")
-# "hell" prints on any office printer: no full-bleed ink; "dunkel" is the book's cover.
-COVERS = ("hell", "dunkel")
-LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
-SLUG = re.compile(r"\w[\w.-]*")  # one file name: no folder, no space
-
-
-def slugify(text: str) -> str:
-    text = text.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-def toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
-    """A TOML syntax error in German: where it is, and what to write instead."""
-    match = re.search(r"at line (\d+), column (\d+)", str(exc))
-    lines = text.splitlines()
-    line = lines[int(match[1]) - 1] if match and int(match[1]) <= len(lines) else ""
-    if re.match(r"\s*\w+\s*=\s*\d{1,2}\.\d{1,2}\.\d{2,4}", line):
-        hint = 'setzen Sie das Datum in Anführungszeichen: date = "2027-01-14"'
-    elif re.match(r"\s*\w+\s*=\s*[^\s\"'\[\d{tf-]", line):
-        hint = 'Text gehört in Anführungszeichen, etwa title = "Mein Workshop"'
-    elif not match:
-        hint = "eine Klammer oder ein Anführungszeichen wird nicht geschlossen"
-    else:
-        hint = "prüfen Sie Anführungszeichen, Kommas und Klammern"
-    where = f"Zeile {match[1]}, Spalte {match[2]}" if match else "am Ende der Datei"
-    return f"{where}: kein gültiges TOML – {hint} (Parser: {exc})"
-
-
-def _loose(text: str) -> str:
-    """*text* as a trainer may type it: any case, straight quotes, single spaces."""
-    text = text.translate(str.maketrans("’‘„“”", "''\"\"\""))
-    return " ".join(text.casefold().split())
-
-
-def find_chapter(name: Any, titles: dict[str, str]) -> str | None:
-    """The chapter *name* means: its number (5, "05"), its file name with or without
-    ".md", or its title (in any case, or only the part before its colon)."""
-    text = str(name).strip().removeprefix("chapters/").removesuffix(".md")
-    for doc, title in titles.items():
-        base = posixpath.basename(doc)
-        if (not isinstance(name, bool) and text.isdigit() and base[:2].isdigit()
-                and int(text) == int(base[:2])) or text == base \
-                or _loose(text) in (_loose(title), _loose(title.partition(":")[0])):
-            return doc
-    return None
-
-
-def read_workshop(path: Path, chapters: dict[str, str] | list[str]
-                  ) -> tuple[dict[str, Any], list[str]]:
-    """The workshop described in *path*, and every problem with it ("key: message").
-
-    *chapters* are the handbook's chapter documents ("chapters/05-…") with their titles;
-    the file names them by number, file name or title, in the order the workshop takes
-    them."""
-    titles = chapters if isinstance(chapters, dict) else {doc: "" for doc in chapters}
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except OSError as exc:
-        return {}, [f"Datei nicht lesbar ({exc.strerror})"]
-    except tomllib.TOMLDecodeError as exc:
-        return {}, [toml_problem(text, exc)]
-    problems = [f"{key}: Angabe fehlt" for key in REQUIRED if key not in data]
-    problems += [f"{key}: unbekannte Angabe (erlaubt: {', '.join(REQUIRED + OPTIONAL)})"
-                 for key in data if key not in REQUIRED + OPTIONAL]
-    for key in ("title", "place", "trainer", "contact", "slug"):
-        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
-            problems.append(f"{key}: muss ein nicht leerer Text sein")
-    slug = data.get("slug")
-    if isinstance(slug, str) and slug.strip() and not SLUG.fullmatch(slug):
-        problems.append(f"slug: „{slug}“ taugt nicht als Dateiname; erlaubt sind Buchstaben, "
-                        "Ziffern, Punkt, Binde- und Unterstrich, etwa vhs-koeln-2027-01")
-
-    date = data.get("date")
-    if isinstance(date, datetime.datetime):
-        date = date.date()
-    elif isinstance(date, str):
-        try:
-            date = datetime.date.fromisoformat(date)
-        except ValueError:
-            problems.append(f"date: „{date}“ ist kein Datum (JJJJ-MM-TT, etwa 2027-03-18)")
-    elif "date" in data and not isinstance(date, datetime.date):
-        problems.append("date: muss ein Datum sein (JJJJ-MM-TT, etwa 2027-03-18)")
-    data["date"] = date
-
-    chosen = data.get("chapters", [])
-    if "chapters" in data and (not isinstance(chosen, list) or not chosen):
-        problems.append("chapters: muss eine Liste von Kapiteln sein, mindestens eines")
-        chosen = []
-    docs = []
-    for name in chosen:
-        doc = find_chapter(name, titles)
-        if doc is None:
-            choices = "; ".join(f"{posixpath.basename(d)[:2].lstrip('0')} "
-                                f"{title or posixpath.basename(d)}" for d, title in titles.items())
-            problems.append(f"chapters: unbekanntes Kapitel „{name}“; möglich sind die "
-                            f"Nummern, Dateinamen oder Titel: {choices}")
-        elif doc in docs:
-            problems.append(f"chapters: Kapitel „{name}“ steht zweimal in der Liste")
-        else:
-            docs.append(doc)
-    data["chapters"] = docs
-
-    logo = data.get("logo")
-    if logo is not None:
-        if not isinstance(logo, str) or not logo.strip():
-            problems.append("logo: muss ein Dateipfad sein")
-        elif re.match(r"^([a-z][a-z0-9+.-]*:|//)", logo, re.I):
-            problems.append(f"logo: „{logo}“ ist keine lokale Datei; das PDF lädt nichts "
-                            "aus dem Netz")
-        else:
-            file = (path.parent / logo).resolve()
-            if not file.is_file():
-                problems.append(f"logo: Datei „{logo}“ fehlt (gesucht: {file})")
-            elif file.suffix.lower() not in LOGO_TYPES:
-                problems.append(f"logo: {file.suffix or 'ohne Endung'} geht nicht; "
-                                f"erlaubt sind {', '.join(sorted(LOGO_TYPES))}")
-            data["logo"] = file
-    for key in ("duplex", "compact"):
-        if not isinstance(data.get(key, False), bool):
-            problems.append(f"{key}: muss true oder false sein")
-    data.setdefault("compact", True)
-    if data.setdefault("cover", "hell") not in COVERS:
-        problems.append(f"cover: „{data['cover']}“ gibt es nicht; möglich sind "
-                        + " oder ".join(f"„{c}“" for c in COVERS))
-    if not problems:
-        data.setdefault("slug", f"{date.isoformat()}-{slugify(data['title'])}")
-    return data, problems
 
 
 class WorkshopBuilder(PDFBuilder):
@@ -170,19 +36,18 @@ class WorkshopBuilder(PDFBuilder):
         self.workshop = self.read_file()
         super().init()
 
-    def read_file(self) -> dict[str, Any] | None:
+    def read_file(self) -> Workshop | None:
         source = self.config.workshop_file
         if not source:
             logger.warning("Keine Workshop-Datei angegeben: "
                            "make workshop WORKSHOP=workshops/beispiel.toml",
                            type="handbook", subtype="workshop")
             return None
-        data, problems = read_workshop(Path(self.confdir, source), chapter_titles(self.srcdir))
+        workshop, problems = read_workshop(Path(self.confdir, source), chapter_titles(self.srcdir))
         if problems:  # one message for all of them; nothing is written
             logger.warning("\n".join(f"{source}: {problem}" for problem in problems),
                            type="handbook", subtype="workshop")
-            return None
-        return data
+        return workshop
 
     def write_documents(self, _docnames: Any) -> None:
         if self.workshop is None:
@@ -190,7 +55,7 @@ class WorkshopBuilder(PDFBuilder):
         book = self.prepare_tree()
         by_doc = {chapter["docname"]: chapter for chapter in book.children}
         edition = book.copy()
-        edition.extend(by_doc[doc].deepcopy() for doc in self.workshop["chapters"])
+        edition.extend(by_doc[doc].deepcopy() for doc in self.workshop.chapters)
         if terms := self.glossary_entries(edition, book):
             edition.append(terms)
         cited = cited_sources(edition, book)
@@ -203,13 +68,13 @@ class WorkshopBuilder(PDFBuilder):
         context = {
             **self.print_context(),
             "body": self.to_html(edition),
-            "toc": self.render_toc(edition, extra, with_sections=not self.workshop["compact"]),
-            "glance": "".join(short_answer(self, by_doc[doc]) for doc in self.workshop["chapters"]
+            "toc": self.toc_entries(edition, extra, with_sections=not self.workshop.compact),
+            "glance": "".join(self.short_answer(by_doc[doc]) for doc in self.workshop.chapters
                               if doc not in self.config.overview_leaves_out),
-            "workshop": {**self.workshop, "date_text": german_date(self.workshop["date"])},
+            "workshop": self.workshop,
             "logo": self.copy_logo(),
         }
-        self.write_page("workshop.html", context, f"{self.workshop['slug']}.html")
+        self.write_page("workshop.html", context, f"{self.workshop.name}.html")
 
     def further_chapter(self, further: list[dict[str, str]]) -> nodes.Element:
         """"Online weiterlesen": the chapters left out that the edition refers to, each
@@ -239,7 +104,7 @@ class WorkshopBuilder(PDFBuilder):
         """The cited entries of the sources list as a chapter of their own."""
         chapter = addnodes.start_of_file(docname="quellen")
         chapter += sources_section(cited, "Quellen", "quellen")
-        if self.workshop["compact"]:
+        if self.workshop.compact:
             chapter[0]["classes"].append("compact-sources")  # two columns, addresses inline
         return chapter
 
@@ -294,7 +159,7 @@ class WorkshopBuilder(PDFBuilder):
                 for doc in sorted(docs, key=order.index)]
 
     def copy_logo(self) -> str:
-        logo = self.workshop.get("logo")
+        logo = self.workshop.logo
         if not logo:
             return ""
         target = Path(self.outdir, "_static", f"workshop-logo{logo.suffix.lower()}")
@@ -303,36 +168,9 @@ class WorkshopBuilder(PDFBuilder):
         return target.relative_to(self.outdir).as_posix()
 
 
-def chapter_titles(srcdir: Path) -> dict[str, str]:
-    """The chapter documents ("chapters/05-…") with their titles, read from the files."""
-    titles = {}
-    for file in sorted(Path(srcdir, "chapters").glob("[0-9][0-9]-*.md")):
-        heading = next((line for line in file.read_text(encoding="utf-8").splitlines()
-                        if line.startswith("# ")), "# ")
-        titles[file.relative_to(srcdir).with_suffix("").as_posix()] = heading[2:]
-    return titles
-
-
-def main(argv: list[str]) -> int:
-    """`python _ext/workshop.py FILE`: check a workshop file before Sphinx starts (make
-    workshop does), so a typo is reported at once and as the last lines of the output."""
-    if len(argv) != 1 or not argv[0].strip():
-        print("Welche Workshop-Datei? make workshop WORKSHOP=workshops/beispiel.toml")
-        return 2
-    _data, problems = read_workshop(Path(argv[0]), chapter_titles(Path(__file__).parents[1]))
-    for problem in problems:
-        print(f"{argv[0]}: {problem}")
-    return 1 if problems else 0
-
-
 def setup(app: Sphinx) -> dict:
     app.setup_extension("pdf")
     app.add_config_value("workshop_file", "", "", types=[str])
     app.add_builder(WorkshopBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(main(sys.argv[1:]))

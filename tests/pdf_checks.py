@@ -53,8 +53,11 @@ def overlapping_words(pdf: Path) -> list[str]:
     """Pairs of words on one page whose boxes cover each other."""
     found = []
     for number, words in enumerate(page_words(pdf), 1):
+        words.sort(key=lambda word: word[1])  # top to bottom: compare only words in reach
         for i, (x0, y0, x1, y1, w) in enumerate(words):
             for u0, v0, u1, v1, other in words[i + 1:]:
+                if v0 >= y1:
+                    break
                 dx, dy = min(x1, u1) - max(x0, u0), min(y1, v1) - max(y0, v0)
                 if dx > 0 and dy > 0.5 * min(y1 - y0, v1 - v0) \
                         and dx * dy > 0.3 * min((x1 - x0) * (y1 - y0), (u1 - u0) * (v1 - v0)):

@@ -1,6 +1,5 @@
 """Workshop handouts: one PDF per chapter plus the one-page overview."""
 
-import json
 import subprocess
 
 import pytest
@@ -131,29 +130,28 @@ def test_a_handouts_sources_fill_two_columns(handbook):
     assert all(column.count('class="citation"') >= 5 for column in columns)
 
 
-def test_sources_that_cannot_be_measured_stop_the_build():
-    from handouts import measure_sources
-    from typeset import PDFError
+def test_sources_are_split_by_their_printed_length():
+    """Long entries weigh more: one long entry balances several short ones. The length
+    includes the address printed after a link."""
+    from docutils import nodes
 
-    page = '<html class="handout"><body><p>Keine Einträge.</p></body></html>'
-    with pytest.raises(PDFError, match="nicht messbar: quelle-a"):
-        measure_sources(page, ROOT, ["quelle-a"])
+    from handouts import sources_section
 
+    def entry(ident, text, uri=None):
+        paragraph = nodes.paragraph("", text)
+        if uri:
+            paragraph += nodes.reference("", "Titel", refuri=uri)
+        return nodes.citation("", paragraph, ids=[ident])
 
-def test_source_heights_are_measured_again_when_the_kept_ones_are_stale(tmp_path):
-    from test_sources import CITING, GOOD_ENTRY, SOURCES
+    def printed(node):
+        return " ".join([node.astext(), *(r["refuri"] for r in node.findall(nodes.reference))])
 
-    src = make_project(tmp_path / "src", {"chapters/one.md": CITING, "chapters/sources.md": SOURCES,
-                                          "chapters/references.bib": GOOD_ENTRY})
-    kept = tmp_path / "out" / "pdf" / "handouts" / ".source-heights.json"
-    assert sphinx_build("pdf", src, tmp_path / "out").returncode == 0
-    measured = json.loads(kept.read_text(encoding="utf-8"))
-    [(entry, height)] = measured["heights"].items()  # the one source, in its column
-    assert height > 0
-    kept.write_text(json.dumps({"key": "veraltet", "heights": {entry: 999.0}}), encoding="utf-8")
-    result = sphinx_build("pdf", src, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    assert json.loads(kept.read_text(encoding="utf-8")) == measured
+    long = entry("lang", "Quelle", "https://example.org/" + "x" * 300)
+    short = [entry(f"kurz-{n}", "Kurze Quelle.") for n in range(4)]
+    section = sources_section([long, *short], "Quellen", "handout-sources", printed)
+    first, second = [n for n in section.findall(nodes.container) if "column" in n["classes"]]
+    assert [c["ids"] for c in first.findall(nodes.citation)] == [["lang"]]
+    assert len(list(second.findall(nodes.citation))) == 4
 
 
 def test_the_qr_size_check_sees_a_small_code(tmp_path):

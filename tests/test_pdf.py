@@ -253,12 +253,17 @@ def test_page_numbers_known_from_the_last_build_give_the_same_pdf(handbook, tmp_
         assert write_pdf(page, target, root)
         assert target.read_bytes() == first
         assert json.loads(numbers_file.read_text(encoding="utf-8")) == numbers
+    # Switched off (pdf_known_page_numbers = False), WeasyPrint counts itself: same PDF.
+    numbers_file.write_text(json.dumps({anchor: 99 for anchor in numbers}), encoding="utf-8")
+    page.with_suffix(".pdf").unlink()
+    assert write_pdf(page, page.with_suffix(".pdf"), root, known_numbers=False)
+    assert page.with_suffix(".pdf").read_bytes() == first
 
 
 def test_the_hyphenation_cache_survives_a_broken_file(tmp_path):
     import pyphen
 
-    from typeset import PRINT_LANG, load_hyphenation
+    from layout import PRINT_LANG, load_hyphenation
 
     path = pyphen.LANGUAGES[pyphen.language_fallback(PRINT_LANG)]
     expected = pyphen.Pyphen(lang=PRINT_LANG).hd.positions("Kontaktanfrage")

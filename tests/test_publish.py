@@ -1,14 +1,11 @@
 """Published at a public address (HANDBOOK_URL): QR codes lead to the right pages, the
 sitemap lists every page, and no page points at this machine or loads from elsewhere."""
 
-import os
 import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
-import pytest
-
-from conftest import ROOT, sphinx_build
+from conftest import ROOT
 from pypdf import PdfReader
 from test_handouts import REFERENCE_PAGES, qr_codes, qr_width_mm, read_qr
 

@@ -144,7 +144,7 @@ def test_bad_input_names_file_and_key_and_writes_nothing(tmp_path, change, expec
 # -- the workshop file forgives what a trainer types (pure functions, no build) ----------
 
 def check(tmp_path, text: str):
-    from workshop import chapter_titles, read_workshop
+    from workshop_file import chapter_titles, read_workshop
 
     (tmp_path / "w.toml").write_text(text, encoding="utf-8")
     return read_workshop(tmp_path / "w.toml", chapter_titles(ROOT))
@@ -158,7 +158,7 @@ def test_chapters_by_number_file_name_or_title(tmp_path):
     data, problems = check(tmp_path, GOOD.replace(
         "CHAPTERS", '[2, "05", "09-legal-basics.md", "Ihre Entscheidung: ein Arbeitsblatt"]'))
     assert problems == []
-    assert data["chapters"] == ["chapters/02-whether-to-join", "chapters/05-requests-from-strangers",
+    assert list(data.chapters) == ["chapters/02-whether-to-join", "chapters/05-requests-from-strangers",
                                 "chapters/09-legal-basics", "chapters/10-decision"]
 
 
@@ -192,7 +192,7 @@ def test_make_checks_the_file_first_and_ends_with_the_problem(tmp_path):
     bad = tmp_path / "mein ordner" / "w.toml"
     bad.parent.mkdir()
     bad.write_text('title = "T"\ndate = 14.01.2027\n', encoding="utf-8")
-    result = subprocess.run([sys.executable, str(ROOT / "_ext" / "workshop.py"), str(bad)],
+    result = subprocess.run([sys.executable, str(ROOT / "_ext" / "workshop_file.py"), str(bad)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert result.stdout.strip().splitlines()[-1].startswith(f"{bad}: Zeile 2, Spalte 13")
