@@ -141,8 +141,13 @@ class PDFBuilder(SingleFileHTMLBuilder):
 
     def init(self) -> None:
         super().init()
-        # each print page becomes one PDF
-        self.typesetter = Typesetter(Path(self.outdir), self.config.pdf_known_page_numbers)
+        # Each print page becomes one PDF. The workers fork here: only when there is
+        # something to typeset, so bad input fails before any of them starts.
+        self.typesetter = Typesetter(Path(self.outdir), self.config.pdf_known_page_numbers) \
+            if self.has_input() else None
+
+    def has_input(self) -> bool:
+        return True
 
     # -- assembling ------------------------------------------------------------------
     def assemble_doctree(self) -> nodes.document:
@@ -242,7 +247,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
         path = Path(self.outdir, filename)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.templates.render(template, context), encoding="utf-8")
-        if not self.failed():  # a failed build keeps its PDFs: no need to typeset
+        if self.typesetter and not self.failed():  # a failed build keeps its PDFs
             self.typesetter.submit(path)
         return path
 
@@ -310,7 +315,8 @@ class PDFBuilder(SingleFileHTMLBuilder):
 
     def finish(self) -> None:
         failed = self.failed()
-        self.typesetter.finish(commit=not failed)
+        if self.typesetter:
+            self.typesetter.finish(commit=not failed)
         if failed:
             logger.warning("PDF nicht neu geschrieben: der Build hatte Warnungen.",
                            type="handbook", subtype="pdf_skipped")

@@ -36,6 +36,9 @@ class WorkshopBuilder(PDFBuilder):
         self.workshop = self.read_file()
         super().init()
 
+    def has_input(self) -> bool:
+        return self.workshop is not None
+
     def read_file(self) -> Workshop | None:
         source = self.config.workshop_file
         if not source:

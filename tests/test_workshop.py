@@ -196,3 +196,17 @@ def test_make_checks_the_file_first_and_ends_with_the_problem(tmp_path):
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert result.stdout.strip().splitlines()[-1].startswith(f"{bad}: Zeile 2, Spalte 13")
+
+
+def test_a_bad_file_stops_the_builder_before_any_typesetting_worker_starts(tmp_path):
+    import io
+
+    from sphinx.application import Sphinx
+
+    bad = tmp_path / "w.toml"
+    bad.write_text('title = "T"\n', encoding="utf-8")
+    warnings = io.StringIO()
+    app = Sphinx(ROOT, ROOT, tmp_path / "out", tmp_path / "doctrees", "workshop",
+                 confoverrides={"workshop_file": str(bad)}, status=None, warning=warnings)
+    assert app.builder.typesetter is None
+    assert "date: Angabe fehlt" in warnings.getvalue()
