@@ -85,8 +85,5 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict,
 
 
 def setup(app: Sphinx) -> dict:
-    # "Auf einen Blick" is the participants' take-home sheet: the chapters named here
-    # (about the book itself, for trainers) have no place on it.
-    app.add_config_value("overview_leaves_out", [], "env", types=[list])
     app.connect("html-page-context", _page_context)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -328,6 +328,9 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("handouts")
     app.setup_extension("strict")
     app.add_config_value("pdf_keywords", [], "env", types=[list])
+    # "Auf einen Blick" is the participants' take-home sheet: the chapters named here
+    # (about the book itself, for trainers) have no place on it.
+    app.add_config_value("overview_leaves_out", [], "env", types=[list])
     # Off: WeasyPrint finds every link's page number afresh (layout.PageNumbers).
     app.add_config_value("pdf_known_page_numbers", True, "", types=[bool])
     app.add_builder(PDFBuilder)
