@@ -8,7 +8,6 @@ BIN         := $(VENV)/bin
 SPHINXBUILD := $(BIN)/sphinx-build
 SPHINXOPTS  ?= -W --keep-going -n
 BUILDDIR    := _build
-PDFNAME     := $(shell sed -n 's/^pdf_basename = "\(.*\)"/\1/p' conf.py)
 
 # The public address (conf.py explains it); `make html pdf HANDBOOK_URL=…` passes it on.
 export HANDBOOK_URL
@@ -96,9 +95,10 @@ lock: $(VENV)/.installed
 
 # -- builds ------------------------------------------------------------------------------
 # Every HTML page links the PDF and the EPUB (and each chapter its handout), so whichever
-# build runs last puts them into the site.
+# build runs last puts them into the site. Their name is conf.py's (pdf_basename); make
+# needs none: each build is tracked by a stamp, and its output folder holds one book.
 copy_pdf = if [ -d $(BUILDDIR)/html ]; then \
-	  for f in $(BUILDDIR)/pdf/$(PDFNAME).pdf $(BUILDDIR)/epub/$(PDFNAME).epub; do \
+	  for f in $(BUILDDIR)/pdf/*.pdf $(BUILDDIR)/epub/*.epub; do \
 	    [ ! -f $$f ] || cp $$f $(BUILDDIR)/html/; done; \
 	  for f in $(BUILDDIR)/pdf/handouts/*.pdf; do [ ! -f $$f ] || \
 	    { mkdir -p $(BUILDDIR)/html/handouts && cp $$f $(BUILDDIR)/html/handouts/; }; done; fi
@@ -124,23 +124,25 @@ $(BUILDDIR)/html/.stamp: $(SOURCES) $(VENV)/.installed
 
 # The book and the handouts in one build: the sources are read once, and WeasyPrint sets
 # all of them on both cores.
-$(BUILDDIR)/pdf/$(PDFNAME).pdf: $(SOURCES) $(VENV)/.installed
+$(BUILDDIR)/pdf/.stamp: $(SOURCES) $(VENV)/.installed
 	$(SPHINXBUILD) -M pdf . $(BUILDDIR) $(SPHINXOPTS) $(fresh) $(call doctrees,pdf)
-	@touch $@  # WeasyPrint leaves an unchanged PDF alone; make must see it is current
+	@touch $@
 	@$(copy_pdf)
 
 # The EPUB reuses what the HTML build has just read (its doctrees), so it comes after it
 # and reads nothing itself. Sphinx would see its pages as current even after the HTML
 # build re-read everything for a changed extension: then every page is written (-a).
-$(BUILDDIR)/epub/$(PDFNAME).epub: $(BUILDDIR)/html/.stamp $(SOURCES)
+# Its stamp lies beside the output folder: Sphinx packs whatever it finds inside.
+$(BUILDDIR)/.epub-stamp: $(BUILDDIR)/html/.stamp $(SOURCES)
 	$(SPHINXBUILD) -M epub . $(BUILDDIR) $(SPHINXOPTS) $(if $(changed_machinery),-a) \
 	  $(call doctrees,html)
+	@touch $@
 	@$(copy_pdf)
 
 html: $(BUILDDIR)/html/.stamp
 # The downloads: the book, the handouts and the e-reader edition.
-pdf: $(BUILDDIR)/pdf/$(PDFNAME).pdf epub
-epub: $(BUILDDIR)/epub/$(PDFNAME).epub
+pdf: $(BUILDDIR)/pdf/.stamp epub
+epub: $(BUILDDIR)/.epub-stamp
 
 # One workshop's edition, described in a TOML file (README: "Eine Ausgabe für Ihren Workshop").
 # The file is checked first: a typo is reported at once, before Sphinx starts.

@@ -6,19 +6,20 @@
   which EPUB 3 forbids.
 * Its own stylesheet (``_static/epub.css``): the comparison tables stacked per platform,
   as on a phone, because a 6-inch screen has no room for four columns.
-* The publication date is the Stand (SOURCE_DATE_EPOCH), so two builds give one file.
+* The publication date is the Stand, not the day of the build.
 * German for the few words Sphinx's builder writes itself (it has no translation for them):
   the table of contents' heading, the cover's name, the footnotes' heading.
+
+The last two are the builder's own: a subclass of Sphinx's EPUB 3 builder takes its place.
 """
 
-import calendar
 import html
-import os
 import textwrap
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders import _epub_base
+from sphinx.builders.epub3 import Epub3Builder
 
 from german import german_date
 
@@ -44,31 +45,48 @@ def cover_svg(config) -> str:
             f'<g fill="#ffffff" font-family="serif">{text}</g></svg>\n')
 
 
+class HandbookEpubBuilder(Epub3Builder):
+    guide_titles = {"toc": "Inhaltsverzeichnis", "cover": "Titelbild"}
+
+    def init(self) -> None:
+        super().init()
+        # Every page says its language, the cover page too (Sphinx's tag names none).
+        lang = self.config.language
+        self.html_tag = ('<html xmlns="http://www.w3.org/1999/xhtml" '
+                         f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" '
+                         f'xml:lang="{lang}">')
+
+    def content_metadata(self) -> dict:
+        # dc:date and dcterms:modified: the Stand, not the time of the build.
+        metadata = super().content_metadata()
+        metadata["date"] = f"{self.config.stand:%Y-%m-%d}T00:00:00Z"
+        return metadata
+
+    def add_visible_links(self, tree: nodes.document, show_urls: str = "inline") -> None:
+        super().add_visible_links(tree, show_urls)
+        # Sphinx heads the URL footnotes with an English constant that no translation
+        # (locale/) reaches: renamed once it is in the tree.
+        for rubric in tree.findall(nodes.rubric):
+            if rubric.astext() == "Footnotes":
+                rubric.replace(rubric[0], nodes.Text("Fußnoten"))
+
+
 def _prepare(app: Sphinx) -> None:
     if app.builder.name != "epub":
         return
     app.config.graphviz_output_format = "png"
     # graphviz writes an image map (.map) beside each PNG; the EPUB leaves it out, rightly.
     app.config.suppress_warnings = [*app.config.suppress_warnings, "epub.unknown_project_files"]
-    app.builder.guide_titles = {"toc": "Inhaltsverzeichnis", "cover": "Titelbild"}
-    # Every page says its language, the cover page too (Sphinx's tag names none).
-    lang = app.config.language
-    app.builder.html_tag = ('<html xmlns="http://www.w3.org/1999/xhtml" '
-                            f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" '
-                            f'xml:lang="{lang}">')
-    # Read at the time the URL footnotes are added; Sphinx's own comment says these
-    # strings are not localised yet.
-    _epub_base.FOOTNOTES_RUBRIC_NAME = "Fußnoten"
     # Sphinx lists every page it finds in its output folder; the cover page it wrote last
     # time would enter the reading order a second time (EPUBCheck RSC-005).
     Path(app.outdir, "epub-cover.xhtml").unlink(missing_ok=True)
     cover = Path(app.outdir, COVER)
     cover.parent.mkdir(parents=True, exist_ok=True)
     cover.write_text(cover_svg(app.config), encoding="utf-8")
-    os.environ.setdefault("SOURCE_DATE_EPOCH",
-                          str(calendar.timegm(app.config.stand.timetuple())))
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("stand")  # the cover shows the subtitle and the Stand
+    app.add_builder(HandbookEpubBuilder, override=True)
     app.connect("builder-inited", _prepare)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -26,4 +26,4 @@ def _visit_graphviz(self, node: graphviz) -> None:
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx.ext.graphviz")
     app.add_node(graphviz, override=True, html=(_visit_graphviz, None))
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

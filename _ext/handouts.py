@@ -78,15 +78,12 @@ def unlink_outside(tree: nodes.Element) -> None:
             ref.replace_self(nodes.inline("", "", *ref.children, classes=["unlinked"]))
 
 
-def _publish(app: Sphinx, config) -> None:
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict,
+                  doctree: object) -> None:
     # The HTML pages link the handouts, which `make` copies into the site's handouts/.
-    config.html_context = {**config.html_context, "handout_dir": FOLDER,
-                           "handout_overview": f"{OVERVIEW}.pdf"}
+    context.update(handout_dir=FOLDER, handout_overview=f"{OVERVIEW}.pdf")
 
 
 def setup(app: Sphinx) -> dict:
-    # "Auf einen Blick" is the participants' take-home sheet: the chapters named here
-    # (about the book itself, for trainers) have no place on it.
-    app.add_config_value("overview_leaves_out", [], "env", types=[list])
-    app.connect("config-inited", _publish)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("html-page-context", _page_context)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from handouts import FOLDER as HANDOUTS
+
 logger = logging.getLogger(__name__)
 
 ATTRS = {"href", "src", "data"}
@@ -71,8 +73,7 @@ def _check(app: Sphinx, exception: Exception | None) -> None:
     downloads = {Path(f"{app.config.pdf_basename}.pdf"), Path(f"{app.config.epub_basename}.epub")}
 
     def produced_later(path: Path) -> bool:
-        handouts = Path(app.config.html_context.get("handout_dir", "-"))
-        return path in downloads or (path.parent == handouts and path.suffix == ".pdf")
+        return path in downloads or (path.parent == Path(HANDOUTS) and path.suffix == ".pdf")
 
     for page, line, message in check_site(outdir, produced_later):
         docname = page.relative_to(outdir).with_suffix("").as_posix()
@@ -82,5 +83,6 @@ def _check(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("stand")  # pdf_basename
     app.connect("build-finished", _check)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

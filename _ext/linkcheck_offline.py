@@ -5,14 +5,14 @@ call all of them broken. This builder says instead that the network is unreachab
 lists the links it could not check, without failing the build for it. As soon as one
 link answers, the machine is online and every failure counts as a dead link again.
 Internal problems fail the build as always (-W).
+
+Sphinx's builder reports each result as it comes in (``process_result``); this one holds
+back the failures until a link answers, then reports them in the order they came. If no
+link answers, they are listed as not checked instead.
 """
 
 from sphinx.application import Sphinx
-from sphinx.builders.linkcheck import (
-    CheckExternalLinksBuilder,
-    HyperlinkAvailabilityChecker,
-    _Status,
-)
+from sphinx.builders.linkcheck import CheckExternalLinksBuilder, CheckResult
 from sphinx.util import logging
 
 from german import count
@@ -24,39 +24,41 @@ NETWORK_ERRORS = (
     "Max retries exceeded", "Connection refused", "Network is unreachable",
     "ConnectionError", "ConnectTimeout", "No route to host",
 )
+# Statuses as linkcheck writes them into output.json.
+NOT_CHECKED = ("ignored", "unchecked")
 
 
-def is_network_error(status: _Status, message: str) -> bool:
-    return status == _Status.TIMEOUT or (
-        status == _Status.BROKEN and any(e in message for e in NETWORK_ERRORS))
+def is_network_error(status: str, message: str) -> bool:
+    return status == "timeout" or (
+        status == "broken" and any(e in message for e in NETWORK_ERRORS))
 
 
 class OfflineAwareLinkCheck(CheckExternalLinksBuilder):
     def finish(self) -> None:
-        results = list(HyperlinkAvailabilityChecker(self.config).check(self.hyperlinks))
-        checked = [r for r in results if r.status not in (_Status.IGNORED, _Status.UNCHECKED)]
-        offline = bool(checked) and all(is_network_error(r.status, r.message) for r in checked)
-        if offline:
-            lines = [f"{self.env.doc2path(r.docname, False)}:{r.lineno}: {r.uri}" for r in checked]
-            (self.outdir / "output.txt").write_text(
-                "nicht geprüft (kein Netz):\n" + "\n".join(lines) + "\n", encoding="utf-8")
-            logger.info("")
-            logger.info("Keine Verbindung ins Netz: %s nicht geprüft:",
-                        count(len(checked), "externer Link", "externe Links"))
-            for line in lines:
-                logger.info("  %s", line)
-            logger.info("Bitte mit Netz erneut prüfen: make linkcheck")
-            return
-        with (
-            open(self.outdir / "output.txt", "w", encoding="utf-8") as self.txt_outfile,
-            open(self.outdir / "output.json", "w", encoding="utf-8") as self.json_outfile,
-        ):
-            for result in results:
-                self.process_result(result)
-        if self.broken_hyperlinks or self.timed_out_hyperlinks:
-            self._app.statuscode = 1
+        self.held: list[CheckResult] | None = []  # None: online, results pass straight on
+        super().finish()
+        if not self.held:
+            return  # online, or there was nothing to check
+        lines = [f"{self.env.doc2path(r.docname, False)}:{r.lineno}: {r.uri}" for r in self.held]
+        (self.outdir / "output.txt").write_text(
+            "nicht geprüft (kein Netz):\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        logger.info("Keine Verbindung ins Netz: %s nicht geprüft:",
+                    count(len(lines), "externer Link", "externe Links"))
+        for line in lines:
+            logger.info("  %s", line)
+        logger.info("Bitte mit Netz erneut prüfen: make linkcheck")
+
+    def process_result(self, result: CheckResult) -> None:
+        if self.held is not None and result.status not in NOT_CHECKED:
+            if is_network_error(result.status, result.message):
+                self.held.append(result)
+                return
+            held, self.held = self.held, None  # a link answered: the machine is online
+            for earlier in held:
+                super().process_result(earlier)
+        super().process_result(result)
 
 
 def setup(app: Sphinx) -> dict:
     app.add_builder(OfflineAwareLinkCheck, override=True)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,6 +31,7 @@ from sphinx.util.osutil import copyfile, ensuredir
 from sphinx.writers.html5 import HTML5Translator
 
 from handouts import FOLDER, OVERVIEW, cited_sources, handout_name, sources_section, unlink_outside
+from stand import template_values
 from strict import warned
 from layout import PRINT_LANG
 from typeset import Typesetter
@@ -256,6 +257,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
         url = cfg.html_baseurl if url is None else url
         return {
             **self.globalcontext,
+            **template_values(cfg),
             "author": cfg.author,
             "print_lang": PRINT_LANG,
             "stand_iso": cfg.stand.isoformat(),
@@ -328,9 +330,14 @@ def _ancestors(node: nodes.Node):
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("stand")  # the Stand, the file name, what the templates show
     app.setup_extension("handouts")
     app.setup_extension("strict")
+    app.add_config_value("pdf_keywords", [], "env", types=[list])
+    # "Auf einen Blick" is the participants' take-home sheet: the chapters named here
+    # (about the book itself, for trainers) have no place on it.
+    app.add_config_value("overview_leaves_out", [], "env", types=[list])
     # Off: WeasyPrint finds every link's page number afresh (layout.PageNumbers).
     app.add_config_value("pdf_known_page_numbers", True, "", types=[bool])
     app.add_builder(PDFBuilder)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

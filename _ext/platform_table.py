@@ -132,5 +132,6 @@ class PlatformTable(CSVTable):
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("stand")  # the table note names the Stand
     app.add_directive("platform-table", PlatformTable)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -153,6 +153,7 @@ def visit_citation(self, node: nodes.citation) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("stand")  # sources are never younger than the Stand
     app.setup_extension("sphinxcontrib.bibtex")
     register_plugin("pybtex.style.formatting", STYLE, HandbookStyle)
     # pybtex looks a plugin up among all installed packages' entry points on every call,
@@ -163,4 +164,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-check-consistency", check_sources)
     app.add_node(nodes.citation, override=True,
                  html=(visit_citation, HTML5Translator.depart_citation))
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -87,4 +87,4 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("terminology_file", "chapters/terminology.toml", "env", types=[str])
     app.connect("doctree-read", depend_on_rules)
     app.connect("env-check-consistency", check_terminology)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

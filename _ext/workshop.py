@@ -175,5 +175,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("pdf")
     app.add_config_value("workshop_file", "", "", types=[str])
     app.add_builder(WorkshopBuilder)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 

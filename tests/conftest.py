@@ -23,13 +23,14 @@ NO_SOURCES = "% Keine Quellen.\n"
 STRICT = ["-W", "--keep-going", "-n"]
 sys.path.insert(0, str(ROOT / "_ext"))  # the tests call the extensions' checks directly
 
-# The Stand comes from conf.py, its one home: raising it must not break a test.
-STAND = runpy.run_path(str(ROOT / "conf.py"))["stand"]
+# conf.py's values, as Sphinx reads them. The Stand has its one home there: raising it
+# must not break a test.
+CONF = runpy.run_path(str(ROOT / "conf.py"))
+STAND = CONF["stand"]
 
 
 def pdf_name() -> str:
-    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
-    return re.search(r'^pdf_basename = "(.+)"', conf, re.MULTILINE)[1] + ".pdf"
+    return CONF["pdf_basename"] + ".pdf"
 
 
 def sphinx_build(builder: str, src: Path, out: Path, *extra: str,

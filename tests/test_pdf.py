@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from conftest import ROOT, make_project, pdf_name, sphinx_build
+from conftest import CONF, ROOT, make_project, pdf_name, sphinx_build
 
 A4 = (595.28, 841.89)  # points
 
@@ -116,11 +116,8 @@ def test_a_handouts_table_caption_stays_with_its_rows(handbook):
 
 
 def test_cover_shows_title_version_and_stand(texts):
-    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
-    project = re.search(r'^project = "(.+)"', conf, re.M)[1]
-    version = re.search(r'^version = "(.+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
     cover = texts[0]
-    assert project in cover and version in cover and "Stand" in cover
+    assert CONF["project"] in cover and CONF["version"] in cover and "Stand" in cover
 
 
 def fonts(reader: PdfReader) -> dict[str, bool]:

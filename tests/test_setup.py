@@ -50,9 +50,8 @@ def test_the_epub_rewrites_every_page_after_a_changed_extension(tmp_path, change
     src = make_project(tmp_path)
     for name in ("Makefile", "requirements.lock"):
         shutil.copy2(ROOT / name, src / name)  # older than the venv's stamp: it is current
-    name = re.search(r'^pdf_basename = "(.+)"', (src / "conf.py").read_text(), re.M)[1]
     built = time.time() + 100
-    for output in ("html/.stamp", f"pdf/{name}.pdf", f"epub/{name}.epub", ".handbook-url"):
+    for output in ("html/.stamp", "pdf/.stamp", ".epub-stamp", ".handbook-url"):
         (src / "_build" / output).parent.mkdir(parents=True, exist_ok=True)
         (src / "_build" / output).touch()
         os.utime(src / "_build" / output, (built, built))
