@@ -1,5 +1,6 @@
 # The handbook's build. `make html pdf` and `make test` set up everything they need:
-# Debian packages (as root, or it prints the one sudo line), then .venv from the lock.
+# Debian packages (as root, or it prints the one sudo line), then .venv from the locks:
+# requirements.lock for building, requirements-test.lock on top for the tests.
 # Any other target goes to `sphinx-build -M`, e.g. `make spelling`, `make linkcheck`.
 
 PYTHON      ?= python3
@@ -51,7 +52,7 @@ help:
 	@echo "make live       HTML mit Live-Reload für Schreibende"
 	@echo "make bench      Messwerte: Bauzeit, Speicher, PDF-Größe, Vergleich mit sphinx-simplepdf"
 	@echo "make spelling | linkcheck | …   jedes andere sphinx-build -M Ziel"
-	@echo "make lock       requirements.lock aus pyproject.toml neu erzeugen"
+	@echo "make lock       requirements.lock und requirements-test.lock aus pyproject.toml neu erzeugen"
 
 # -- set-up ------------------------------------------------------------------------------
 # Skipped, with one line, where there is no dpkg (not Debian) or SKIP_DEBS=1 says so.
@@ -81,17 +82,29 @@ $(VENV)/.test-debs: Makefile | $(VENV)/.debs
 	@mkdir -p $(VENV) && touch $@
 
 # The venv is made when missing and brought up to the lock whenever the lock changes.
+# Builds need only requirements.lock: what publishes the site installs no test tools.
+pip_install = $(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes \
+	  --no-deps -r $(1)
 $(VENV)/.installed: requirements.lock | $(VENV)/.debs
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps \
-	  -r requirements.lock
+	$(call pip_install,requirements.lock)
+	@touch $@
+
+# The tests' tools on top (pytest, Playwright, axe, ruff); the test lock repeats the
+# build's pins, so this changes nothing the build uses.
+$(VENV)/.test-installed: requirements-test.lock $(VENV)/.installed
+	$(call pip_install,requirements-test.lock)
 	@touch $@
 
 setup: $(VENV)/.installed
 
-lock: $(VENV)/.installed
+# uv keeps every version already in a lock; the test lock is held to the build's pins, so
+# both resolve each package to one version.
+lock: $(VENV)/.test-installed
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes \
 	  pyproject.toml -o requirements.lock
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes \
+	  --extra test -c requirements.lock pyproject.toml -o requirements-test.lock
 
 # -- builds ------------------------------------------------------------------------------
 # Every HTML page links the PDF and the EPUB (and each chapter its handout), so whichever
@@ -150,11 +163,11 @@ workshop: $(VENV)/.installed
 	@$(BIN)/python _ext/workshop_file.py "$(WORKSHOP)"
 	$(SPHINXBUILD) -M workshop . $(BUILDDIR) $(SPHINXOPTS) -D "workshop_file=$(WORKSHOP)"
 
-test: $(VENV)/.installed $(VENV)/.test-debs
+test: $(VENV)/.test-installed $(VENV)/.test-debs
 	$(BIN)/python -m pytest
 
 # Figures, not tests: times, memory and PDF size against sphinx-simplepdf (README).
-bench: $(VENV)/.installed $(VENV)/.test-debs
+bench: $(VENV)/.test-installed $(VENV)/.test-debs
 	$(BIN)/python tests/bench/bench.py $(BENCH_ARGS)
 
 live: $(VENV)/.installed
@@ -164,7 +177,7 @@ clean:
 	rm -rf $(BUILDDIR)
 
 # Files are never sphinx-build targets: keep the catch-all below away from them.
-Makefile requirements.lock $(SOURCES): ;
+Makefile requirements.lock requirements-test.lock $(SOURCES): ;
 
 # Anything else is a sphinx-build target (spelling, linkcheck, dirhtml, …).
 %: $(VENV)/.installed

@@ -13,12 +13,47 @@ import pytest
 from conftest import ROOT, make_project
 
 
-def test_every_locked_package_is_pinned_with_a_hash():
-    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+# The build's lock, and the tests' lock with the build's pins and the test tools on top.
+BUILD_LOCK, TEST_LOCK = "requirements.lock", "requirements-test.lock"
+TEST_TOOLS = {"pytest", "playwright", "axe-playwright-python", "ruff"}
+
+
+def read_lock(name: str) -> str:
+    return (ROOT / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", [BUILD_LOCK, TEST_LOCK])
+def test_every_locked_package_is_pinned_with_a_hash(name):
+    lock = read_lock(name)
     requirements = re.findall(r"^[a-z0-9][\w.-]*\b.*$", lock, re.M)
     hashed = re.findall(r"^[a-z0-9][\w.-]*==[\w.]+ \\\n(?:\s+--hash=sha256:[0-9a-f]{64}.*\n)+", lock, re.M)
     assert len(requirements) > 30
     assert len(hashed) == len(requirements), set(requirements) - {h.split(" ")[0] for h in hashed}
+
+
+def pins(lock: str) -> dict[str, str]:
+    """Each package with its version and hashes, as one string to compare."""
+    return {m[1]: " ".join(m[2].split()) for m in re.finditer(
+        r"^([a-z0-9][\w.-]*)(==[\w.]+ \\\n(?:[ \t]+--hash=\S+.*\n)+)", lock, re.M)}
+
+
+def lock_problems(build: str, test: str) -> list[str]:
+    build_pins, test_pins = pins(build), pins(test)
+    return ([f"{name} gehört nicht in {BUILD_LOCK}" for name in sorted(TEST_TOOLS & build_pins.keys())]
+            + [f"{name}: {TEST_LOCK} weicht von {BUILD_LOCK} ab"
+               for name, pin in build_pins.items() if test_pins.get(name) != pin])
+
+
+def test_publishing_installs_no_test_tools_and_the_tests_use_the_builds_pins():
+    assert lock_problems(read_lock(BUILD_LOCK), read_lock(TEST_LOCK)) == []
+
+
+def test_a_test_tool_in_the_build_lock_or_a_pin_that_differs_is_found():
+    build, test = read_lock(BUILD_LOCK), read_lock(TEST_LOCK)
+    pytest_pin = re.search(r"^pytest==.*\n(?:[ \t]+.*\n)+", test, re.M)[0]
+    assert lock_problems(build + pytest_pin, test) == [f"pytest gehört nicht in {BUILD_LOCK}"]
+    assert lock_problems(build, re.sub(r"^sphinx==\S+", "sphinx==9.0.0.dev0", test, flags=re.M)) \
+        == [f"sphinx: {TEST_LOCK} weicht von {BUILD_LOCK} ab"]
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runuser"),
