@@ -108,13 +108,13 @@ lock: $(VENV)/.test-installed
 
 # -- builds ------------------------------------------------------------------------------
 # Every HTML page links the PDF and the EPUB (and each chapter its handout), so whichever
-# build runs last puts them into the site. Their name is conf.py's (pdf_basename); make
-# needs none: each build is tracked by a stamp, and its output folder holds one book.
+# build runs last puts them into the site: the EPUB folder holds one book, and the PDF
+# build lists its files in site-files.txt (PDFBuilder.finish), at their paths in the site.
 copy_pdf = if [ -d $(BUILDDIR)/html ]; then \
-	  for f in $(BUILDDIR)/pdf/*.pdf $(BUILDDIR)/epub/*.epub; do \
-	    [ ! -f $$f ] || cp $$f $(BUILDDIR)/html/; done; \
-	  for f in $(BUILDDIR)/pdf/handouts/*.pdf; do [ ! -f $$f ] || \
-	    { mkdir -p $(BUILDDIR)/html/handouts && cp $$f $(BUILDDIR)/html/handouts/; }; done; fi
+	  for f in $(BUILDDIR)/epub/*.epub; do [ ! -f $$f ] || cp $$f $(BUILDDIR)/html/; done; \
+	  [ ! -f $(BUILDDIR)/pdf/site-files.txt ] || while read -r f; do \
+	    mkdir -p "$$(dirname "$(BUILDDIR)/html/$$f")" && cp "$(BUILDDIR)/pdf/$$f" "$(BUILDDIR)/html/$$f"; \
+	  done < $(BUILDDIR)/pdf/site-files.txt; fi
 
 # The HTML site and the print build (book and handouts) run side by side on two cores, so
 # each keeps its own doctrees: two Sphinx processes must not write one environment.

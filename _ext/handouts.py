@@ -28,6 +28,18 @@ def handout_name(docname: str) -> str:
     return posixpath.basename(docname)
 
 
+def handout_file(docname: str, suffix: str = ".pdf") -> str:
+    """Where a chapter's handout lies, below the PDF build's folder and below the site
+    alike ("handouts/05-….pdf"); the take-home sheet is handout_file(OVERVIEW). Templates,
+    the link check, the build's list of site files and the tests all ask here."""
+    return f"{FOLDER}/{handout_name(docname)}{suffix}"
+
+
+def page_address(base: str, docname: str, suffix: str) -> str:
+    """The public address of the site's page *docname*; "" while the address is unknown."""
+    return posixpath.join(base, docname + suffix) if base else ""
+
+
 def cited_sources(part: nodes.Element, book: nodes.Element) -> list[nodes.citation]:
     """The entries of the sources list that *part* cites but does not contain, in order."""
     entries = {i: entry for entry in book.findall(nodes.citation) for i in entry["ids"]}
@@ -81,7 +93,7 @@ def unlink_outside(tree: nodes.Element) -> None:
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict,
                   doctree: object) -> None:
     # The HTML pages link the handouts, which `make` copies into the site's handouts/.
-    context.update(handout_dir=FOLDER, handout_overview=f"{OVERVIEW}.pdf")
+    context.update(handout_file=handout_file, handout_overview=OVERVIEW)
 
 
 def setup(app: Sphinx) -> dict:

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from handouts import FOLDER as HANDOUTS
+from handouts import OVERVIEW, handout_file
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +70,13 @@ def _check(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     # The PDF and EPUB builds run after this one and copy their files into the site.
-    downloads = {Path(f"{app.config.pdf_basename}.pdf"), Path(f"{app.config.epub_basename}.epub")}
+    downloads = {Path(f"{app.config.pdf_basename}.pdf"), Path(f"{app.config.epub_basename}.epub"),
+                 Path(handout_file(OVERVIEW)),
+                 *(Path(handout_file(doc)) for doc in app.env.found_docs
+                   if doc.startswith("chapters/"))}
 
     def produced_later(path: Path) -> bool:
-        return path in downloads or (path.parent == Path(HANDOUTS) and path.suffix == ".pdf")
+        return path in downloads
 
     for page, line, message in check_site(outdir, produced_later):
         docname = page.relative_to(outdir).with_suffix("").as_posix()

@@ -15,7 +15,6 @@ gets wrong for print:
 """
 
 import html
-import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,8 @@ from sphinx.util import logging
 from sphinx.util.osutil import copyfile, ensuredir
 from sphinx.writers.html5 import HTML5Translator
 
-from handouts import FOLDER, OVERVIEW, cited_sources, handout_name, sources_section, unlink_outside
+from handouts import (OVERVIEW, cited_sources, handout_file, handout_name, page_address,
+                      sources_section, unlink_outside)
 from stand import template_values
 from strict import warned
 from layout import PRINT_LANG
@@ -38,6 +38,7 @@ from typeset import Typesetter
 
 logger = logging.getLogger(__name__)
 
+SITE_FILES = "site-files.txt"  # in the build folder: the PDFs that belong on the site
 EXTERNAL = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 
 
@@ -146,6 +147,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
         # something to typeset, so bad input fails before any of them starts.
         self.typesetter = Typesetter(Path(self.outdir), self.config.pdf_known_page_numbers) \
             if self.has_input() else None
+        self.pdfs: list[str] = []  # every PDF this build writes, below outdir
 
     def has_input(self) -> bool:
         return True
@@ -180,17 +182,17 @@ class PDFBuilder(SingleFileHTMLBuilder):
                 next(single.findall(nodes.section)).append(sources_section(
                     cited, "Quellen dieses Kapitels", "handout-sources", self.printed_text))
             unlink_outside(single)
-            page = docname + (self.config.html_file_suffix or ".html")
-            url = self.config.html_baseurl and posixpath.join(self.config.html_baseurl, page)
+            url = page_address(self.config.html_baseurl, docname,
+                               self.config.html_file_suffix or ".html")
             context = {**self.print_context(url), "body": self.to_html(single),
                        "chapter_title": self.env.titles[docname].astext()}
-            self.write_page("handout.html", context, f"{FOLDER}/{handout_name(docname)}.html")
+            self.write_page("handout.html", context, handout_file(docname, ".html"))
             if docname not in self.config.overview_leaves_out:
                 answers.append(self.short_answer(chapter))
         # The take-home sheet leads to the whole book online, when the build knows its address.
         context = {**self.print_context(), "body": "".join(answers), "overview": True,
                    "chapter_title": "Auf einen Blick"}
-        self.write_page("handout.html", context, f"{FOLDER}/{OVERVIEW}.html")
+        self.write_page("handout.html", context, handout_file(OVERVIEW, ".html"))
 
     def short_answer(self, chapter: nodes.Element) -> str:
         """The chapter's "Kurz gesagt" box as a section of a page of short answers."""
@@ -248,6 +250,7 @@ class PDFBuilder(SingleFileHTMLBuilder):
         path = Path(self.outdir, filename)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.templates.render(template, context), encoding="utf-8")
+        self.pdfs.append(path.with_suffix(".pdf").relative_to(self.outdir).as_posix())
         if self.typesetter and not self.failed():  # a failed build keeps its PDFs
             self.typesetter.submit(path)
         return path
@@ -319,6 +322,11 @@ class PDFBuilder(SingleFileHTMLBuilder):
         failed = self.failed()
         if self.typesetter:
             self.typesetter.finish(commit=not failed)
+        if not failed:
+            # What `make` copies into the site, at the same paths: this build's PDFs only,
+            # so a handout of a renamed chapter does not linger online.
+            Path(self.outdir, SITE_FILES).write_text("".join(f"{pdf}\n" for pdf in self.pdfs),
+                                                     encoding="utf-8")
         if failed:
             logger.warning("PDF nicht neu geschrieben: der Build hatte Warnungen.",
                            type="handbook", subtype="pdf_skipped")

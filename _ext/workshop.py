@@ -11,7 +11,6 @@ and its checks are the book's: this is the PDF builder with another selection an
 template. Bad input names the file and the key, and nothing is written.
 """
 
-import posixpath
 import shutil
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from handouts import cited_sources, sources_section, unlink_outside
+from handouts import cited_sources, page_address, sources_section, unlink_outside
 from pdf import PDFBuilder
 from workshop_file import Workshop, chapter_titles, read_workshop
 
@@ -153,12 +152,11 @@ class WorkshopBuilder(PDFBuilder):
             doc = owner.get(target)
             if doc and target not in present and doc not in docs:
                 docs.append(doc)
-        base = self.config.html_baseurl
         order = [chapter["docname"] for chapter in book.children]
         return [{"number": str(self.chapter_numbers.get(doc, "")),
                  "title": self.env.titles[doc].astext(),
-                 "url": posixpath.join(base, doc + (self.config.html_file_suffix or ".html"))
-                 if base else ""}
+                 "url": page_address(self.config.html_baseurl, doc,
+                                     self.config.html_file_suffix or ".html")}
                 for doc in sorted(docs, key=order.index)]
 
     def copy_logo(self) -> str:
