@@ -155,3 +155,23 @@ def wrong_page_references(pdf: Path) -> list[str]:
             if printed != target:
                 found.append(f"S. {number}: „{text}“ führt auf S. {target}")
     return found
+
+
+def half_empty_pages(pdf: Path) -> list[str]:
+    """Pages whose text ends in the upper half of the page, other than a chapter's last
+    page (the next page opens a chapter, the notes or the back page), the notes page
+    (ruled lines, no words) and the first and last page."""
+    reader = PdfReader(pdf)
+    marks = outline(reader)
+    opens = {page for title, page in marks
+             if re.match(r"\d+ ", title) or title in ("Notizen", "Auf einen Blick")}
+    skip = {1, len(reader.pages)} | {page - 1 for page in opens} | \
+        {page for title, page in marks if title == "Notizen"}
+    found = []
+    for number, words in enumerate(page_words(pdf), 1):
+        height = float(reader.pages[number - 1].mediabox.height)
+        body = [w for w in words if height * 0.07 < w[1] < height * 0.93]  # no running heads
+        bottom = max((w[3] for w in body), default=0.0)
+        if number not in skip and bottom < height * 0.5:
+            found.append(f"S. {number}: Text endet bei {bottom / height:.0%} der Seitenhöhe")
+    return found

@@ -10,7 +10,7 @@ import pytest
 from weasyprint import HTML
 
 from conftest import ROOT, sphinx_build
-from pdf_checks import (overlapping_words, small_print, text_over_graphics,
+from pdf_checks import (half_empty_pages, overlapping_words, small_print, text_over_graphics,
                         wrong_page_references, wrong_toc_entries)
 
 pytestmark = pytest.mark.slow
@@ -107,6 +107,15 @@ def test_figures_and_tables_are_numbered_as_on_screen(handbook, editions):
     assert "Tabelle 6.1" in handout.pages[0].extract_text() + handout.pages[1].extract_text()
 
 
+def test_the_compact_edition_leaves_no_page_half_empty(editions):
+    """The example's 90-minute selection on about 16 pages; only a chapter's last page
+    may stay half empty."""
+    from pypdf import PdfReader
+
+    assert len(PdfReader(editions["beispiel ohne Adresse"]).pages) <= 16
+    assert findings(editions, half_empty_pages) == {}
+
+
 # -- each check fires on a known-bad page ---------------------------------------------------
 def bad_pdf(tmp_path, body: str):
     HTML(string=f"<html lang='de'><body>{body}</body></html>", base_url=str(ROOT)).write_pdf(
@@ -161,3 +170,11 @@ def test_the_page_number_check_sees_a_reference_to_the_wrong_page(tmp_path):
     pdf = bad_pdf(tmp_path, '<p><a href="#ziel">Siehe dort (S. 9)</a></p>'
                             '<p style="break-before:page" id="ziel">Ziel</p>')
     assert wrong_page_references(pdf) == ["S. 1: „Siehe dort (S. 9)“ führt auf S. 2"]
+
+
+def test_the_half_empty_check_sees_a_break_in_the_middle_of_a_chapter(tmp_path):
+    pdf = bad_pdf(tmp_path, '<p style="break-after:page">Titelblatt</p>'
+                            '<h1>1 Eins</h1><p style="break-after:page">Kurz.</p>'
+                            '<p style="break-after:page">Auch kurz.</p>'
+                            '<h1>2 Zwei</h1><p>Ende.</p>')
+    assert [hit[:5] for hit in half_empty_pages(pdf)] == ["S. 2:"]
