@@ -1,25 +1,11 @@
 """No text prints over other text on any page: the book and a workshop edition with a
-long title, a logo and a public address (the combination that overlapped before)."""
+long title, a logo, a public address and duplex printing (conftest.LONG_EDITION; the
+combination that overlapped before)."""
 
-import os
 import re
 import subprocess
 
-import pytest
-
-from conftest import ROOT, sphinx_build
-
-URL = "https://example.org/handbuch/"
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
-LONG = f"""title = "Soziale Netzwerke für Gründerinnen und Gründer: XING, LinkedIn und Facebook gezielt und sicher nutzen – mit Übungen für Ihr eigenes Profil"
-date = 2027-01-14
-place = "Gründungszentrum Köln-Mülheim, Großer Saal im Erdgeschoss"
-trainer = "Dr. Jürgen Müller-Lüdenscheidt"
-contact = "juergen.mueller@example.org, 0221 123456"
-logo = "{ROOT / 'workshops' / 'beispiel-logo.svg'}"
-slug = "lang"
-chapters = [2, 5, 9]
-"""
 
 
 def overlapping_words(pdf) -> list[str]:
@@ -36,19 +22,6 @@ def overlapping_words(pdf) -> list[str]:
                         and dx * dy > 0.3 * min((x1 - x0) * (y1 - y0), (u1 - u0) * (v1 - v0)):
                     found.append(f"S. {number}: „{w}“ über „{other}“")
     return found
-
-
-@pytest.fixture(scope="module")
-def long_edition(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("long")
-    (tmp / "lang.toml").write_text(LONG, encoding="utf-8")
-    os.environ["HANDBOOK_URL"] = URL
-    try:
-        result = sphinx_build("workshop", ROOT, tmp / "out", "-D", f"workshop_file={tmp / 'lang.toml'}")
-    finally:
-        del os.environ["HANDBOOK_URL"]
-    assert result.returncode == 0, result.stderr
-    return tmp / "out" / "workshop" / "lang.pdf"
 
 
 def test_no_text_overlaps_in_a_long_workshop_edition_with_an_address(long_edition):

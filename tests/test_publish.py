@@ -1,33 +1,13 @@
 """Published at a public address (HANDBOOK_URL): QR codes lead to the right pages, the
 sitemap lists every page, and no page points at this machine or loads from elsewhere."""
 
-import os
 import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
-import pytest
-
-from conftest import ROOT, Build, sphinx_build
 from pypdf import PdfReader
-from test_handouts import REFERENCE_PAGES, qr_codes, qr_width_mm, read_qr
 
-URL = "https://example.org/handbuch/"
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Build:
-    """The handbook built as the Pages workflow builds it."""
-    build = Build(ROOT, tmp_path_factory.mktemp("published"))
-    os.environ["HANDBOOK_URL"] = URL
-    try:
-        for builder in ("html", "pdf"):
-            result = sphinx_build(builder, ROOT, build.out)
-            assert result.returncode == 0, result.stderr
-    finally:
-        del os.environ["HANDBOOK_URL"]
-    return build
+from helpers import CHAPTERS, REFERENCE_PAGES, URL, qr_codes, qr_width_mm, read_qr
 
 
 def test_qr_codes_lead_to_the_book_and_to_each_chapter(published, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_project
+from helpers import CONF, ROOT, make_project
 
 
 def test_every_locked_package_is_pinned_with_a_hash():
@@ -50,7 +50,7 @@ def test_the_epub_rewrites_every_page_after_a_changed_extension(tmp_path, change
     src = make_project(tmp_path)
     for name in ("Makefile", "requirements.lock"):
         shutil.copy2(ROOT / name, src / name)  # older than the venv's stamp: it is current
-    name = re.search(r'^pdf_basename = "(.+)"', (src / "conf.py").read_text(), re.M)[1]
+    name = CONF["pdf_basename"]
     built = time.time() + 100
     for output in ("html/.stamp", f"pdf/{name}.pdf", f"epub/{name}.epub", ".handbook-url"):
         (src / "_build" / output).parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,11 @@
 """Today's facts name their sources: in a box "Heute" and on the pages that state such
 facts throughout, a statement without a citation fails the build with file and line."""
 
-from conftest import make_project, sphinx_build
+import pytest
+
+from helpers import make_project, sphinx_build
+
+pytestmark = pytest.mark.slow  # every test builds a throwaway project
 
 GOOD_ENTRY = """@online{quelle-a,
   author  = {{Beispielamt}},

@@ -3,14 +3,16 @@ finds each planted mistake with file and line."""
 
 import re
 
-from conftest import ROOT, make_project, sphinx_build
+import pytest
+
+from helpers import ROOT, make_project, sphinx_build
 
 
-def test_the_handbook_has_no_spelling_mistakes(tmp_path):
-    result = sphinx_build("spelling", ROOT, tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_the_handbook_has_no_spelling_mistakes(handbook_spelling):
+    assert handbook_spelling.returncode == 0, handbook_spelling.stderr
 
 
+@pytest.mark.slow
 def test_planted_mistakes_are_each_reported_with_file_and_line(tmp_path):
     page = ("# Ein Kapitel\n\n"
             "Die Benachrichtungen kommen sofort.\n\n"   # line 3: a letter missing

@@ -3,7 +3,9 @@ rerun, whichever check found it, and a fixed input passes the next run."""
 
 import pytest
 
-from conftest import make_project, sphinx_build
+from helpers import make_project, sphinx_build
+
+pytestmark = pytest.mark.slow  # every test builds a throwaway project
 
 HEAD = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\n"
 BAD = {
