@@ -4,16 +4,22 @@ Bad-input tests build a small throwaway project instead: the handbook's own conf
 extensions, templates and styles with a few pages written by the test (helpers.py).
 
 The full builds (the handbook as `make html pdf` builds it, the published site, the
-workshop editions, a second clean PDF) run one after another in a background thread, all
-started when the session starts: this machine has two cores, and while the tests check
-one build on the first, the next build runs on the second. Only the builds the selected
-tests use are started, so `pytest -m "not slow"` or `pytest -k …` builds nothing extra.
-Every test that uses one of them is marked `slow` (see pytest_collection_modifyitems).
+workshop editions, a second clean PDF) and the slow readings of the handbook (its PDFs'
+text, EPUBCheck) run one after another in a background thread, all started when the
+session starts: this machine has two cores, and while the tests check one build on the
+first, the next build runs on the second, at a lower priority, so the checks the session
+waits for come first. Only the builds the selected tests use are started, so
+`pytest -m "not slow"` or `pytest -k …` builds nothing extra. Every test that uses one of
+them is marked `slow` (see pytest_collection_modifyitems).
 """
 
+import multiprocessing
+import os
 import subprocess
 import threading
+import zipfile
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -25,10 +31,10 @@ from helpers import (  # noqa: F401  (the names tests have always imported from 
     Build,
     clean_environ,
     make_project,
-    page_texts,
     pdf_name,
     sphinx_build,
     split_brands,
+    texts_by_name,
 )
 
 WORKSHOP = ROOT / "workshops" / "beispiel.toml"
@@ -57,17 +63,19 @@ def make(out: Path, *goals: str, **variables: str) -> Build:
     return Build(ROOT, out)
 
 
-def build_handbook(tmp: Path) -> Build:
+def build_handbook(tmp: Path, _builds: "Builds") -> Build:
     """The real handbook, built as `make html pdf` builds it, downloads copied into the site."""
     return make(tmp / "_build", "html", "pdf")
 
 
-def build_published(tmp: Path) -> Build:
-    """The handbook built as the Pages workflow builds it: with a public address."""
-    return make(tmp / "_build", "html", "pdf", HANDBOOK_URL=URL)
+def build_published(tmp: Path, _builds: "Builds") -> Build:
+    """The handbook built as the Pages workflow builds it (make html pdf), with a public
+    address; the EPUB, which no test of the published build reads, left out."""
+    out = tmp / "_build"
+    return make(out, "html", str(out / "pdf" / pdf_name()), HANDBOOK_URL=URL)
 
 
-def build_pdf_again(tmp: Path) -> Path:
+def build_pdf_again(tmp: Path, _builds: "Builds") -> Path:
     """A second clean build of the book's PDF, in the environment make gives it."""
     result = sphinx_build("pdf", ROOT, tmp, env=clean_environ())
     assert result.returncode == 0, result.stderr
@@ -81,29 +89,62 @@ def build_workshop(tmp: Path, toml: Path, *extra: str, **environ: str) -> Path:
     return tmp / "out" / "workshop"
 
 
-def build_edition(tmp: Path) -> Path:
+def build_edition(tmp: Path, _builds: "Builds") -> Path:
     """The example workshop's edition (workshops/beispiel.toml), with a public address."""
     return build_workshop(tmp, WORKSHOP, "-D", f"html_baseurl={URL}")
 
 
-def build_long_edition(tmp: Path) -> Path:
+def build_long_edition(tmp: Path, _builds: "Builds") -> Path:
     (tmp / "lang.toml").write_text(LONG_EDITION, encoding="utf-8")
     return build_workshop(tmp, tmp / "lang.toml", HANDBOOK_URL=URL) / "lang.pdf"
 
 
-def build_spelling(tmp: Path):
+def build_spelling(tmp: Path, _builds: "Builds"):
     return sphinx_build("spelling", ROOT, tmp)
 
 
-# The full builds, in the order they start when more than one is needed: the handbook first,
-# as most tests read it; then in the order the tests that use them come.
-FULL_BUILDS: dict[str, Callable[[Path], object]] = {
+def read_pdf_texts(tmp: Path, builds: "Builds") -> Future:
+    """The text of every page of the book and the handouts, read in a process of its own
+    (pypdf holds the GIL; a thread would slow the tests down)."""
+    handbook = builds.get("handbook")
+    # spawned, not forked: this process has threads
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    future = pool.submit(texts_by_name, [handbook.pdf, *sorted(handbook.handouts.glob("*.pdf"))])
+    pool.shutdown(wait=False)
+    return future
+
+
+EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
+
+
+def start_epubchecks(tmp: Path, builds: "Builds") -> dict[str, subprocess.Popen]:
+    """EPUBCheck on the handbook's EPUB and on a copy broken on purpose, started side by
+    side. Debian's /usr/bin/epubcheck is a bare jar run through binfmt_misc, which
+    containers lack: the jar runs through java instead."""
+    handbook = builds.get("handbook")
+    broken = tmp / "kaputt.epub"
+    with zipfile.ZipFile(handbook.epub) as good, zipfile.ZipFile(broken, "w") as bad:
+        for item in good.infolist():
+            data = good.read(item)
+            if item.filename.endswith("01-about.xhtml"):
+                data = data.replace(b"</body>", b"<p>offen</body>")  # not well-formed
+            bad.writestr(item, data)
+    return {name: subprocess.Popen(["java", "-jar", str(EPUBCHECK), str(epub)], text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            for name, epub in (("good", handbook.epub), ("broken", broken))}
+
+
+# The full builds and readings, each a session fixture of the same name. Those that read
+# the handbook ask the Builds for it.
+FULL_BUILDS: dict[str, Callable[..., object]] = {
     "handbook": build_handbook,
     "long_edition": build_long_edition,
     "pdf_again": build_pdf_again,
     "published": build_published,
     "handbook_spelling": build_spelling,
     "edition": build_edition,
+    "pdf_texts": read_pdf_texts,
+    "epubchecks": start_epubchecks,
 }
 
 
@@ -114,20 +155,24 @@ class Builds:
         self.factory = tmp_path_factory
         self.done = {name: threading.Event() for name in FULL_BUILDS}
         self.results: dict[str, object] = {}
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.queued = names
         threading.Thread(target=self._run_all, args=(names,), daemon=True).start()
 
     def _run_all(self, names: list[str]) -> None:
         for name in names:
             self._run(name)
+            if name == "handbook":
+                # Linux: a thread's own nice value, which the processes it starts inherit.
+                # The session waits for the handbook; the other builds give way to the checks.
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
     def _run(self, name: str) -> None:
         with self.lock:  # one build at a time; a test may ask for one the thread has not reached
             if self.done[name].is_set():
                 return
             try:
-                self.results[name] = FULL_BUILDS[name](self.factory.mktemp(name))
+                self.results[name] = FULL_BUILDS[name](self.factory.mktemp(name), self)
             except BaseException as exc:  # reported to every test that uses the build
                 self.results[name] = exc
             self.done[name].set()
@@ -143,24 +188,33 @@ class Builds:
         return result
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if set(FULL_BUILDS) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
+def builds_needed(items) -> list[str]:
+    """The full builds the selected tests use: the handbook first, as most tests read it,
+    then in the order of the first test that uses each."""
+    first_use: dict[str, int] = {}
+    for index, item in enumerate(items):
+        for name in getattr(item, "fixturenames", ()):
+            if name in FULL_BUILDS:
+                first_use.setdefault(name, index)
+    return sorted(first_use, key=lambda name: (name != "handbook", first_use[name]))
+
+
 @pytest.fixture(scope="session")
 def builds(request, tmp_path_factory) -> Builds:
-    used = {name for item in request.session.items
-            for name in getattr(item, "fixturenames", ()) if name in FULL_BUILDS}
-    return Builds(tmp_path_factory, [name for name in FULL_BUILDS if name in used])
+    return Builds(tmp_path_factory, builds_needed(request.session.items))
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _start_builds(request):
     """Start the background builds with the session, not when the first test needs one."""
-    if any(name in FULL_BUILDS for item in request.session.items
-           for name in getattr(item, "fixturenames", ())):
+    if builds_needed(request.session.items):
         request.getfixturevalue("builds")
 
 
@@ -198,15 +252,26 @@ def handbook_spelling(builds) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def book_texts(handbook) -> list[str]:
-    """The text of each page of the book's PDF, extracted once for every test."""
-    return page_texts(handbook.pdf)
+def pdf_texts(builds) -> dict[str, list[str]]:
+    return builds.get("pdf_texts").result()
 
 
 @pytest.fixture(scope="session")
-def handout_texts(handbook) -> dict[str, list[str]]:
+def book_texts(handbook, pdf_texts) -> list[str]:
+    """The text of each page of the book's PDF, extracted once for every test."""
+    return pdf_texts[handbook.pdf.stem]
+
+
+@pytest.fixture(scope="session")
+def handout_texts(handbook, pdf_texts) -> dict[str, list[str]]:
     """Handout name (stem) -> the text of each of its pages."""
-    return {pdf.stem: page_texts(pdf) for pdf in sorted(handbook.handouts.glob("*.pdf"))}
+    return {pdf.stem: pdf_texts[pdf.stem] for pdf in sorted(handbook.handouts.glob("*.pdf"))}
+
+
+@pytest.fixture(scope="session")
+def epubchecks(builds) -> dict[str, str]:
+    """EPUBCheck's report on the handbook's EPUB ("good") and on a broken copy ("broken")."""
+    return {name: process.communicate()[0] for name, process in builds.get("epubchecks").items()}
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

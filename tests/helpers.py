@@ -4,12 +4,14 @@ the readers for PDFs and QR codes. Plain functions; the fixtures are in conftest
 No test module imports another: whatever two of them need lives here.
 """
 
+import io
 import os
 import re
 import runpy
 import shutil
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +94,60 @@ def sphinx_build(builder: str, src: Path, out: Path, *extra: str, quiet: bool = 
         [sys.executable, "-m", "sphinx", "-M", builder, str(src), str(out), *STRICT,
          *(["-q"] if quiet else []), *extra],
         capture_output=True, text=True, env=env, check=False)
+
+
+def sphinx_in_process(builder: str, src: Path, out: Path, *extra: str,
+                      quiet: bool = True) -> subprocess.CompletedProcess:
+    """The same strict build as sphinx_build, in this process (sphinx.testing): no Python
+    to start and no packages to import for each throwaway project.
+
+    For builders that start no processes of their own (html, linkcheck, spelling), and
+    without a public address: the print builders fork WeasyPrint workers, and with an
+    address sphinx-sitemap forks a multiprocessing Manager, which a process with threads
+    must not do (the child hangs), so those stay in sphinx_build. *extra* may hold "-E"
+    and "-D name=value". Sphinx's
+    global state (docutils' registries, translations, sys.path) is reset after each
+    build; the extensions' modules stay imported, which is why their state lives on
+    the app, never in the module."""
+    from sphinx.testing.util import SphinxTestApp
+
+    overrides: dict[str, str | bool] = {"nitpicky": True}  # -n
+    fresh = False
+    args = list(extra)
+    while args:
+        arg = args.pop(0)
+        if arg == "-E":
+            fresh = True
+        elif arg == "-D":
+            name, value = args.pop(0).split("=", 1)
+            overrides[name] = value
+        else:
+            raise ValueError(f"sphinx_in_process kennt {arg} nicht")
+    if builder not in ("html", "linkcheck", "spelling") or "html_baseurl" in overrides \
+            or os.environ.get("HANDBOOK_URL"):
+        raise ValueError("dieser Build startet Prozesse: sphinx_build nehmen")
+    status, warning = io.StringIO(), io.StringIO()
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1764115200"  # as sphinx_build sets it
+    try:
+        app = SphinxTestApp(builder, srcdir=src, builddir=out, freshenv=fresh,
+                            confoverrides=overrides, status=status, warning=warning,
+                            warningiserror=True)  # -W; Sphinx 9 always keeps going
+        try:
+            app.build()
+            code = app.statuscode
+        finally:
+            app.cleanup()
+    except Exception:  # what sphinx-build prints and its exit status
+        warning.write(traceback.format_exc())
+        code = 2
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return subprocess.CompletedProcess([builder, str(src), str(out), *extra], code,
+                                       status.getvalue(), warning.getvalue())
 
 
 @dataclass
@@ -183,6 +239,11 @@ def page_texts(pdf: Path) -> list[str]:
     from pypdf import PdfReader
 
     return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def texts_by_name(pdfs: list[Path]) -> dict[str, list[str]]:
+    """PDF name (stem) -> the text of each of its pages."""
+    return {pdf.stem: page_texts(pdf) for pdf in pdfs}
 
 
 def outline_pages(reader) -> dict[str, int]:

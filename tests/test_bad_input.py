@@ -4,17 +4,30 @@ import logging
 
 import pytest
 
-from helpers import make_project, pdf_name, sphinx_build
+from helpers import CHAPTER, make_project, pdf_name, sphinx_build, sphinx_in_process
 
 
-@pytest.fixture
-def good_project(tmp_path):
+def build_good_project(tmp_path):
     """A small project whose PDF was built once, successfully."""
     src = make_project(tmp_path / "src")
     out = tmp_path / "out"
     result = sphinx_build("pdf", src, out)
     assert result.returncode == 0, result.stderr
     return src, out, (out / "pdf" / pdf_name()).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory):
+    return build_good_project(tmp_path_factory.mktemp("good"))
+
+
+@pytest.fixture
+def good_project(good_build):
+    """The small project, its PDF built once: each bad input is one more failed build after
+    it, and the PDF must still be that first one. Its good page is put back afterwards."""
+    src, _out, _before = good_build
+    yield good_build
+    (src / "chapters" / "one.md").write_text(CHAPTER, encoding="utf-8")
 
 
 def rebuild_fails(src, out, page: str, text: str, expected: str) -> str:
@@ -90,7 +103,7 @@ def broken_tables(tmp_path_factory):
     for n, (csv, _expected) in enumerate(BROKEN_TABLES):
         pages[f"chapters/t{n}.md"] = TABLE_PAGE.format(n=n, csv=f"t{n}.csv")
         pages[f"chapters/t{n}.csv"] = csv
-    result = sphinx_build("html", make_project(tmp / "src", pages), tmp / "out")
+    result = sphinx_in_process("html", make_project(tmp / "src", pages), tmp / "out")
     assert result.returncode != 0
     return result.stderr
 
@@ -116,8 +129,8 @@ def test_a_missing_table_file_is_named(broken_tables):
 
 
 @pytest.mark.slow
-def test_only_changed_pages_are_typeset_again(good_project):
-    src, out, before = good_project
+def test_only_changed_pages_are_typeset_again(tmp_path):
+    src, out, _before = build_good_project(tmp_path)
     pdf = out / "pdf" / pdf_name()
     stamp = pdf.stat().st_mtime_ns
     assert sphinx_build("pdf", src, out, "-E").returncode == 0

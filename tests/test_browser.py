@@ -99,17 +99,24 @@ def site(handbook):
 
 
 # Each page in light and dark mode, and on a phone and a tablet. Networkidle waits half a
-# second of quiet: the four load side by side, so the waits overlap.
+# second of quiet: the four views load side by side, and the next page's while this one's
+# are checked, so the waits overlap.
 VIEWS = [("light", DESKTOP), ("dark", DESKTOP), ("light", PHONE), ("light", TABLET)]
 
 
 def test_every_page_in_the_browser(handbook, site, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     failures = []
-    for path in site_pages(handbook):
+    paths = site_pages(handbook)
+
+    def load(path: str) -> list:
+        return [(scheme, viewport, *start_page(browser, f"{site}/{path}", site, viewport, scheme))
+                for scheme, viewport in VIEWS]
+
+    following = load(paths[0])
+    for number, path in enumerate(paths):
         name = path.replace("/", "-").removesuffix(".html")
-        loading = [(scheme, viewport, *start_page(browser, f"{site}/{path}", site, viewport, scheme))
-                   for scheme, viewport in VIEWS]
+        loading, following = following, load(paths[number + 1]) if number + 1 < len(paths) else []
         for scheme, viewport, page, problems in loading:
             page.wait_for_load_state("networkidle")
             where = f"{path} ({scheme}, {viewport['width']} px)"

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from helpers import EPUB_NAME, PDF_NAME, make_project, pdf_name, sphinx_build
+from helpers import EPUB_NAME, PDF_NAME, make_project, pdf_name, sphinx_in_process
 from internal_links import check_site
 
 RESOURCE_ATTRS = {("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"),
@@ -90,6 +90,6 @@ def test_dead_internal_links_are_found(tmp_path):
 def test_a_dead_link_in_a_page_fails_the_html_build(tmp_path, href):
     page = f'# Ein Kapitel\n\n```{{raw}} html\n<a href="{href}">weg</a>\n```\n'
     src = make_project(tmp_path / "src", {"chapters/one.md": page})
-    result = sphinx_build("html", src, tmp_path / "out")
+    result = sphinx_in_process("html", src, tmp_path / "out")
     assert result.returncode != 0
     assert "chapters/one.md" in result.stderr and "fehlt" in result.stderr, result.stderr

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from helpers import ROOT, make_project, sphinx_build
+from helpers import ROOT, STAND, make_project, sphinx_in_process
 
 
 class _Site(http.server.BaseHTTPRequestHandler):
@@ -32,7 +32,7 @@ def local_site():
 def linkcheck(tmp_path, body: str):
     src = make_project(tmp_path / "src", {"chapters/one.md": f"# Ein Kapitel\n\n{body}\n"})
     # not quiet: the report of unchecked links goes to the console
-    return sphinx_build("linkcheck", src, tmp_path / "out", quiet=False)
+    return sphinx_in_process("linkcheck", src, tmp_path / "out", quiet=False)
 
 
 @pytest.mark.slow
@@ -66,12 +66,12 @@ def test_every_ignored_link_has_a_reason():
 def test_the_addresses_of_sources_are_checked_too(tmp_path, local_site):
     """Citations list their source with its URL: linkcheck must see those links."""
     bib = ("@online{quelle-a,\n  author = {{Amt}},\n  title = {Seite},\n  date = {2025},\n"
-           f"  url = {{{local_site}/weg}},\n  urldate = {{2026-11-27}},\n}}\n")
+           f"  url = {{{local_site}/weg}},\n  urldate = {{{STAND.isoformat()}}},\n}}\n")
     src = make_project(tmp_path / "src", {
         "chapters/one.md": "# Ein Kapitel\n\nEine Tatsache {cite:p}`quelle-a`.\n",
         "chapters/sources.md": "# Quellen\n\n```{bibliography}\n```\n",
         "chapters/references.bib": bib})
-    result = sphinx_build("linkcheck", src, tmp_path / "out", quiet=False)
+    result = sphinx_in_process("linkcheck", src, tmp_path / "out", quiet=False)
     assert result.returncode != 0
     report = (tmp_path / "out" / "linkcheck" / "output.txt").read_text()
     assert f"[broken] {local_site}/weg" in report, report

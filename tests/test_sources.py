@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from german import german_date
-from helpers import CITING, GOOD_ENTRY, ROOT, SOURCES, STAND, make_project, sphinx_build
+from helpers import CITING, GOOD_ENTRY, ROOT, SOURCES, STAND, make_project, sphinx_in_process
 from typography import keep_together
 
 BIB = ROOT / "chapters" / "references.bib"
@@ -18,7 +18,7 @@ def build(tmp_path, chapter: str = CITING, bib: str = GOOD_ENTRY, **pages):
     src = make_project(tmp_path / "src", {"chapters/one.md": chapter,
                                            "chapters/references.bib": bib,
                                            "chapters/sources.md": SOURCES, **pages})
-    return sphinx_build("html", src, tmp_path / "out")
+    return sphinx_in_process("html", src, tmp_path / "out")
 
 
 def bib_keys() -> list[str]:
@@ -78,7 +78,8 @@ BAD_SOURCES = [
     (GOOD_ENTRY.replace("2025-07-22", "22.07.2025"), "ungültiges Datum der Quelle"),
     (GOOD_ENTRY.replace(STAND.isoformat(), (STAND + datetime.timedelta(days=1)).isoformat()),
      "ist jünger als der Stand"),
-    (GOOD_ENTRY.replace("date    = {2025-07-22}", "date    = {2027}"), "ist jünger als der Stand"),
+    (GOOD_ENTRY.replace("date    = {2025-07-22}", f"date    = {{{STAND.year + 1}}}"),
+     "ist jünger als der Stand"),
     (GOOD_ENTRY.replace("@online", "@misc"), "ist @misc; Quellen sind @online"),
     (GOOD_ENTRY + GOOD_ENTRY.replace("quelle-a", "quelle-b"), "Quelle „quelle-b“ wird nirgends zitiert"),
 ]
@@ -136,7 +137,7 @@ def test_table_rows_show_their_kind_and_sources(tmp_path):
     src = make_project(tmp_path / "src", {"chapters/one.md": TABLE_PAGE, "chapters/t.csv": csv,
                                            "chapters/references.bib": GOOD_ENTRY,
                                            "chapters/sources.md": SOURCES})
-    result = sphinx_build("html", src, tmp_path / "out")
+    result = sphinx_in_process("html", src, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "out" / "html" / "chapters" / "one.html").read_text(encoding="utf-8")
     assert ">Praxis</span>" in page and ">Heute</span>" in page
@@ -159,7 +160,7 @@ def bad_rows(tmp_path_factory):
         pages[f"chapters/t{n}.md"] = TABLE_PAGE.replace("t.csv", f"t{n}.csv")
         pages[f"chapters/t{n}.csv"] = HEADER + rows
     tmp = tmp_path_factory.mktemp("rows")
-    result = sphinx_build("html", make_project(tmp / "src", pages), tmp / "out")
+    result = sphinx_in_process("html", make_project(tmp / "src", pages), tmp / "out")
     assert result.returncode != 0
     return result.stderr
 

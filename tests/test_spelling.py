@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from helpers import ROOT, make_project, sphinx_build
+from helpers import ROOT, make_project, sphinx_in_process
 
 
 def test_the_handbook_has_no_spelling_mistakes(handbook_spelling):
@@ -20,7 +20,7 @@ def test_planted_mistakes_are_each_reported_with_file_and_line(tmp_path):
             "Ihre Privatsphare ist wichtig.\n\n"        # line 7: umlaut lost
             "Er weiß, daß es stimmt.\n")                # line 9: old orthography
     src = make_project(tmp_path / "src", {"chapters/one.md": page})
-    result = sphinx_build("spelling", src, tmp_path / "out")
+    result = sphinx_in_process("spelling", src, tmp_path / "out")
     assert result.returncode != 0
     for line, word in [(3, "Benachrichtungen"), (5, "kannt"), (7, "Privatsphare"), (9, "daß")]:
         assert re.search(rf"chapters/one\.md:{line}: .*{word}", result.stderr), (word, result.stderr)
