@@ -163,7 +163,9 @@ workshop: $(VENV)/.installed
 	@$(BIN)/python _ext/workshop_file.py "$(WORKSHOP)"
 	$(SPHINXBUILD) -M workshop . $(BUILDDIR) $(SPHINXOPTS) -D "workshop_file=$(WORKSHOP)"
 
+# The linter first: it takes a second, the tests minutes.
 test: $(VENV)/.test-installed $(VENV)/.test-debs
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Figures, not tests: times, memory and PDF size against sphinx-simplepdf (README).

@@ -21,6 +21,7 @@ from typing import Any
 
 import segno
 from docutils import nodes
+from layout import PRINT_LANG
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
@@ -29,11 +30,17 @@ from sphinx.util import logging
 from sphinx.util.osutil import copyfile, ensuredir
 from sphinx.writers.html5 import HTML5Translator
 
-from handouts import (OVERVIEW, cited_sources, handout_file, handout_name, page_address,
-                      sources_section, unlink_outside)
+from handouts import (
+    OVERVIEW,
+    cited_sources,
+    handout_file,
+    handout_name,
+    page_address,
+    sources_section,
+    unlink_outside,
+)
 from stand import template_values
 from strict import warned
-from layout import PRINT_LANG
 from typeset import Typesetter
 
 logger = logging.getLogger(__name__)

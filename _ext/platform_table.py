@@ -79,7 +79,7 @@ class PlatformTable(CSVTable):
         """Put the platform's name into each cell, for phones (shown only there)."""
         for body in table.findall(nodes.tbody):
             for row in body.children:
-                for platform, entry in zip(PLATFORMS, row.children[1:]):
+                for platform, entry in zip(PLATFORMS, row.children[1:], strict=True):
                     label = nodes.inline("", platform, classes=["cell-label"])
                     if entry.children and isinstance(entry[0], nodes.paragraph):
                         entry[0].insert(0, label)
@@ -106,7 +106,7 @@ class PlatformTable(CSVTable):
                         f"{rel}:{line}: {count(len(row), 'Zelle', 'Zellen')} statt "
                         f"{len(HEADER)} ({', '.join(HEADER)}).")
                 feature, kind, *cells, sources = row
-                for platform, cell in zip(PLATFORMS, cells):
+                for platform, cell in zip(PLATFORMS, cells, strict=True):
                     if not cell.strip():
                         raise self.error(f"{rel}:{line}: leere Zelle für {platform}.")
                 if kind not in KINDS:

@@ -82,7 +82,8 @@ def unsourced(doctree: nodes.document, whole_page: bool) -> list[nodes.Element]:
             continue
         if _inside(paragraph, _checklist_section) or _inside(paragraph, lambda p: isinstance(p, nodes.table)):
             continue
-        if isinstance(paragraph.parent, nodes.caption) or _inside(paragraph, lambda p: isinstance(p, nodes.figure)):
+        if isinstance(paragraph.parent, nodes.caption) \
+                or _inside(paragraph, lambda p: isinstance(p, nodes.figure)):
             continue
         if whole_page or in_box(paragraph, {"heute"}):
             found.append(paragraph)

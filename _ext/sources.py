@@ -16,14 +16,14 @@ import datetime
 import re
 from pathlib import Path
 
+from docutils import nodes
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import parse_file
-from pybtex.scanner import PybtexSyntaxError
 from pybtex.plugin import register_plugin
 from pybtex.richtext import HRef, Tag, Text
+from pybtex.scanner import PybtexSyntaxError
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -136,7 +136,8 @@ def check_sources(app: Sphinx, env: BuildEnvironment) -> None:
                 elif field == "date" and value == UNDATED:
                     continue
                 elif not parsed:
-                    problem(f"hat ein ungültiges {meaning}: {field} = {value} (JJJJ-MM-TT, JJJJ-MM, JJJJ oder „o. J.“).")
+                    problem(f"hat ein ungültiges {meaning}: {field} = {value} "
+                            "(JJJJ-MM-TT, JJJJ-MM, JJJJ oder „o. J.“).")
                 elif parsed[0] > stand:
                     problem(f"ist jünger als der Stand {german_date(stand)}: {field} = {value}. "
                             "Stand in conf.py anpassen, nachdem alle Quellen geprüft sind.")

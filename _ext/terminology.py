@@ -6,8 +6,9 @@ and line and what to write instead.
 
 Text in German quotation marks („…“) is a platform's on-screen label or someone else's
 words, which the handbook quotes as they are: a rule looks into quotes only when it says
-``quoted = true`` (for the fixed phrases the handbook itself puts in quotes). (That each rule's ``term`` is a glossary entry is
-checked by the tests: a throwaway test project has no glossary.)
+``quoted = true`` (for the fixed phrases the handbook itself puts in quotes). That each
+rule's ``term`` is a glossary entry is checked by the tests: a throwaway test project has
+no glossary.
 """
 
 import re

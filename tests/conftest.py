@@ -1,142 +1,307 @@
 """Shared fixtures: the handbook is built once per test session, then checked many times.
 
 Bad-input tests build a small throwaway project instead: the handbook's own conf.py,
-extensions, templates and styles with a few pages written by the test.
+extensions, templates and styles with a few pages written by the test (helpers.py).
+
+The full builds (the handbook as `make html pdf` builds it, the published site, the
+workshop editions, a second clean PDF) and the slow readings of the handbook (its PDFs'
+text, EPUBCheck) run one after another in a background thread, all started when the
+session starts: this machine has two cores, and while the tests check one build on the
+first, the next build runs on the second, at a lower priority, so the checks the session
+waits for come first. Only the builds the selected tests use are started, so
+`pytest -m "not slow"` or `pytest -k …` builds nothing extra. Every test that uses one of
+them is marked `slow` (see pytest_collection_modifyitems).
 """
 
+import multiprocessing
 import os
-import re
-import runpy
-import shutil
 import subprocess
-import sys
-from dataclasses import dataclass
+import threading
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-INFRASTRUCTURE = ["conf.py", "pyproject.toml", "_ext", "_static", "_templates", "locale",
-                  "wordlist.txt", "chapters/terminology.toml"]
-# A throwaway project cites nothing, and every source must be cited: it gets no sources.
-NO_SOURCES = "% Keine Quellen.\n"
-STRICT = ["-W", "--keep-going", "-n"]
-sys.path.insert(0, str(ROOT / "_ext"))  # the tests call the extensions' checks directly
+from helpers import (  # noqa: F401  (the names tests have always imported from here)
+    ROOT,
+    STAND,
+    URL,
+    Build,
+    clean_environ,
+    make_project,
+    pdf_name,
+    sphinx_build,
+    split_brands,
+    texts_by_name,
+)
 
-# conf.py's values, as Sphinx reads them. The Stand has its one home there: raising it
-# must not break a test.
-CONF = runpy.run_path(str(ROOT / "conf.py"))
-STAND = CONF["stand"]
-
-
-def pdf_name() -> str:
-    return CONF["pdf_basename"] + ".pdf"
-
-
-def sphinx_build(builder: str, src: Path, out: Path, *extra: str,
-                 quiet: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764115200", "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-M", builder, str(src), str(out), *STRICT,
-         *(["-q"] if quiet else []), *extra],
-        capture_output=True, text=True, env=env, check=False)
-
-
-@dataclass
-class Build:
-    src: Path
-    out: Path
-
-    @property
-    def html(self) -> Path:
-        return self.out / "html"
-
-    @property
-    def pdf(self) -> Path:
-        return self.out / "pdf" / pdf_name()
-
-    @property
-    def epub(self) -> Path:
-        return self.out / "epub" / pdf_name().replace(".pdf", ".epub")
-
-    @property
-    def handouts(self) -> Path:
-        return self.out / "pdf" / "handouts"
-
-
-@pytest.fixture(scope="session")
-def handbook(tmp_path_factory) -> Build:
-    """The real handbook, built as `make html pdf` builds it."""
-    build = Build(ROOT, tmp_path_factory.mktemp("handbook"))
-    for builder in ("html", "pdf", "epub"):
-        result = sphinx_build(builder, ROOT, build.out)
-        assert result.returncode == 0, result.stderr
-    shutil.copy(build.pdf, build.html / build.pdf.name)
-    shutil.copy(build.epub, build.html / build.epub.name)
-    shutil.copytree(build.handouts, build.html / "handouts",
-                    ignore=shutil.ignore_patterns("*.html", "_*"))
-    return build
-
-
-PUBLIC_URL = "https://example.org/handbuch/"
-
-
-@pytest.fixture(scope="session")
-def published(tmp_path_factory) -> Build:
-    """The handbook built as the Pages workflow builds it, with a public address."""
-    build = Build(ROOT, tmp_path_factory.mktemp("published"))
-    os.environ["HANDBOOK_URL"] = PUBLIC_URL
-    try:
-        for builder in ("html", "pdf"):
-            result = sphinx_build(builder, ROOT, build.out)
-            assert result.returncode == 0, result.stderr
-    finally:
-        del os.environ["HANDBOOK_URL"]
-    return build
-
-
-CHAPTER = """# Ein Kapitel
-
-:::{admonition} Kurz gesagt
-:class: kurz-gesagt
-
-Eine kurze Antwort.
-:::
-
-Ein Absatz mit einem Link zu [Sphinx](https://www.sphinx-doc.org/).
-
-## Für die Praxis
-
-- [ ] Ein Schritt.
+WORKSHOP = ROOT / "workshops" / "beispiel.toml"
+# A workshop edition with a long title, a logo, a public address and duplex printing:
+# the combination in which the cover's address once printed over the title.
+LONG_TITLE = ("Soziale Netzwerke für Gründerinnen und Gründer: XING, LinkedIn und Facebook "
+              "gezielt und sicher nutzen – mit Übungen für Ihr eigenes Profil")
+LONG_EDITION = f"""title = "{LONG_TITLE}"
+date = 2027-01-14
+place = "Gründungszentrum Köln-Mülheim, Großer Saal im Erdgeschoss"
+trainer = "Dr. Jürgen Müller-Lüdenscheidt"
+contact = "juergen.mueller@example.org, 0221 123456"
+logo = "{ROOT / 'workshops' / 'beispiel-logo.svg'}"
+slug = "lang"
+duplex = true
+chapters = [2, 5, 9]
 """
 
 
-def make_project(root: Path, pages: dict[str, str] | None = None) -> Path:
-    """A throwaway project with the handbook's machinery and the given pages."""
-    root.mkdir(parents=True, exist_ok=True)
-    for name in INFRASTRUCTURE:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-        else:
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, root / name)
-    pages = {"chapters/one.md": CHAPTER, "chapters/references.bib": NO_SOURCES, **(pages or {})}
-    chapters = sorted(p.removesuffix(".md") for p in pages if p.startswith("chapters/") and p.endswith(".md"))
-    pages.setdefault("index.md", "# Test\n\n```{toctree}\n" + "\n".join(chapters) + "\n```\n")
-    for name, text in pages.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+def make(out: Path, *goals: str, **variables: str) -> Build:
+    """Run the real Makefile into *out* (its BUILDDIR), as CI and the Pages workflow do."""
+    settings = [f"{name}={value}" for name, value in {"BUILDDIR": out, **variables}.items()]
+    result = subprocess.run(["make", "-C", str(ROOT), *goals, *settings], env=clean_environ(),
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Build(ROOT, out)
 
 
-def split_brands(text: str) -> list[str]:
-    """Brand names broken across a line with a hyphen, as a PDF's text shows them."""
-    from typography import BRAND_NAMES
+def build_handbook(tmp: Path, _builds: "Builds") -> Build:
+    """The real handbook, built as `make html pdf` builds it, downloads copied into the site."""
+    return make(tmp / "_build", "html", "pdf")
 
-    found = []
-    for brand in BRAND_NAMES:
-        for cut in range(1, len(brand)):
-            pattern = re.escape(brand[:cut]) + r"[-\u2010\u00ad]\s*\n\s*" + re.escape(brand[cut:])
-            found += re.findall(pattern, text)
-    return found
+
+def build_published(tmp: Path, _builds: "Builds") -> Build:
+    """The handbook built as the Pages workflow builds it (make html pdf), with a public
+    address; the EPUB, which no test of the published build reads, left out."""
+    out = tmp / "_build"
+    return make(out, "html", str(out / "pdf" / ".stamp"), HANDBOOK_URL=URL)
+
+
+def build_pdf_again(tmp: Path, _builds: "Builds") -> Path:
+    """A second clean build of the book's PDF, in the environment make gives it."""
+    result = sphinx_build("pdf", ROOT, tmp, env=clean_environ())
+    assert result.returncode == 0, result.stderr
+    return tmp / "pdf" / pdf_name()
+
+
+def build_workshop(tmp: Path, toml: Path, *extra: str, **environ: str) -> Path:
+    result = sphinx_build("workshop", ROOT, tmp / "out", "-D", f"workshop_file={toml}", *extra,
+                          env=clean_environ(SOURCE_DATE_EPOCH="1764115200", **environ))
+    assert result.returncode == 0, result.stderr
+    return tmp / "out" / "workshop"
+
+
+def build_edition(tmp: Path, _builds: "Builds") -> Path:
+    """The example workshop's edition (workshops/beispiel.toml), with a public address."""
+    return build_workshop(tmp, WORKSHOP, "-D", f"html_baseurl={URL}")
+
+
+def build_plain_edition(tmp: Path, _builds: "Builds") -> Path:
+    """The example workshop's edition as a build without a public address makes it."""
+    [pdf] = build_workshop(tmp, WORKSHOP).glob("*.pdf")
+    return pdf
+
+
+def build_long_edition(tmp: Path, _builds: "Builds") -> Path:
+    (tmp / "lang.toml").write_text(LONG_EDITION, encoding="utf-8")
+    return build_workshop(tmp, tmp / "lang.toml", HANDBOOK_URL=URL) / "lang.pdf"
+
+
+def build_spelling(tmp: Path, _builds: "Builds"):
+    return sphinx_build("spelling", ROOT, tmp)
+
+
+def read_pdf_texts(tmp: Path, builds: "Builds") -> Future:
+    """The text of every page of the book and the handouts, read in a process of its own
+    (pypdf holds the GIL; a thread would slow the tests down)."""
+    handbook = builds.get("handbook")
+    # spawned, not forked: this process has threads
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    future = pool.submit(texts_by_name, [handbook.pdf, *sorted(handbook.handouts.glob("*.pdf"))])
+    pool.shutdown(wait=False)
+    return future
+
+
+EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
+
+
+def start_epubchecks(tmp: Path, builds: "Builds") -> dict[str, subprocess.Popen]:
+    """EPUBCheck on the handbook's EPUB and on a copy broken on purpose, started side by
+    side. Debian's /usr/bin/epubcheck is a bare jar run through binfmt_misc, which
+    containers lack: the jar runs through java instead."""
+    handbook = builds.get("handbook")
+    broken = tmp / "kaputt.epub"
+    with zipfile.ZipFile(handbook.epub) as good, zipfile.ZipFile(broken, "w") as bad:
+        for item in good.infolist():
+            data = good.read(item)
+            if item.filename.endswith("01-about.xhtml"):
+                data = data.replace(b"</body>", b"<p>offen</body>")  # not well-formed
+            bad.writestr(item, data)
+    return {name: subprocess.Popen(["java", "-jar", str(EPUBCHECK), str(epub)], text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            for name, epub in (("good", handbook.epub), ("broken", broken))}
+
+
+# The full builds and readings, each a session fixture of the same name. Those that read
+# the handbook ask the Builds for it.
+FULL_BUILDS: dict[str, Callable[..., object]] = {
+    "handbook": build_handbook,
+    "long_edition": build_long_edition,
+    "pdf_again": build_pdf_again,
+    "published": build_published,
+    "handbook_spelling": build_spelling,
+    "edition": build_edition,
+    "plain_edition": build_plain_edition,
+    "pdf_texts": read_pdf_texts,
+    "epubchecks": start_epubchecks,
+}
+
+
+class Builds:
+    """The full builds, run one at a time in a background thread."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory, names: list[str]):
+        self.factory = tmp_path_factory
+        self.done = {name: threading.Event() for name in FULL_BUILDS}
+        self.results: dict[str, object] = {}
+        self.lock = threading.RLock()
+        self.queued = names
+        threading.Thread(target=self._run_all, args=(names,), daemon=True).start()
+
+    def _run_all(self, names: list[str]) -> None:
+        for name in names:
+            self._run(name)
+            if name == "handbook":
+                # Linux: a thread's own nice value, which the processes it starts inherit.
+                # The session waits for the handbook; the other builds give way to the checks.
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+    def _run(self, name: str) -> None:
+        with self.lock:  # one build at a time; a test may ask for one the thread has not reached
+            if self.done[name].is_set():
+                return
+            try:
+                self.results[name] = FULL_BUILDS[name](self.factory.mktemp(name), self)
+            except BaseException as exc:  # reported to every test that uses the build
+                self.results[name] = exc
+            self.done[name].set()
+
+    def get(self, name: str):
+        if name in self.queued:
+            self.done[name].wait()
+        else:  # not foreseen at the start: built here, after the build under way
+            self._run(name)
+        result = self.results[name]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if set(FULL_BUILDS) & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def builds_needed(items) -> list[str]:
+    """The full builds the selected tests use: the handbook first, as most tests read it,
+    then in the order of the first test that uses each."""
+    first_use: dict[str, int] = {}
+    for index, item in enumerate(items):
+        for name in getattr(item, "fixturenames", ()):
+            if name in FULL_BUILDS:
+                first_use.setdefault(name, index)
+    return sorted(first_use, key=lambda name: (name != "handbook", first_use[name]))
+
+
+@pytest.fixture(scope="session")
+def builds(request, tmp_path_factory) -> Builds:
+    return Builds(tmp_path_factory, builds_needed(request.session.items))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_builds(request):
+    """Start the background builds with the session, not when the first test needs one."""
+    if builds_needed(request.session.items):
+        request.getfixturevalue("builds")
+
+
+@pytest.fixture(scope="session")
+def handbook(builds) -> Build:
+    """The real handbook, built as `make html pdf` builds it (its copy_pdf included)."""
+    return builds.get("handbook")
+
+
+@pytest.fixture(scope="session")
+def published(builds) -> Build:
+    """The handbook built as the Pages workflow builds it, at the address URL."""
+    return builds.get("published")
+
+
+@pytest.fixture(scope="session")
+def pdf_again(builds) -> Path:
+    return builds.get("pdf_again")
+
+
+@pytest.fixture(scope="session")
+def edition(builds) -> Path:
+    """The folder with the example workshop's edition (PDF and its print HTML)."""
+    return builds.get("edition")
+
+
+@pytest.fixture(scope="session")
+def plain_edition(builds) -> Path:
+    return builds.get("plain_edition")
+
+
+@pytest.fixture(scope="session")
+def long_edition(builds) -> Path:
+    return builds.get("long_edition")
+
+
+@pytest.fixture(scope="session")
+def handbook_spelling(builds) -> subprocess.CompletedProcess:
+    return builds.get("handbook_spelling")
+
+
+@pytest.fixture(scope="session")
+def pdf_texts(builds) -> dict[str, list[str]]:
+    return builds.get("pdf_texts").result()
+
+
+@pytest.fixture(scope="session")
+def book_texts(handbook, pdf_texts) -> list[str]:
+    """The text of each page of the book's PDF, extracted once for every test."""
+    return pdf_texts[handbook.pdf.stem]
+
+
+@pytest.fixture(scope="session")
+def handout_texts(handbook, pdf_texts) -> dict[str, list[str]]:
+    """Handout name (stem) -> the text of each of its pages."""
+    return {pdf.stem: pdf_texts[pdf.stem] for pdf in sorted(handbook.handouts.glob("*.pdf"))}
+
+
+@pytest.fixture(scope="session")
+def epubchecks(builds) -> dict[str, str]:
+    """EPUBCheck's report on the handbook's EPUB ("good") and on a broken copy ("broken")."""
+    return {name: process.communicate()[0] for name, process in builds.get("epubchecks").items()}
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 # without these chromium phones home at start-up
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright: started once for every module."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+

@@ -4,17 +4,30 @@ import logging
 
 import pytest
 
-from conftest import make_project, pdf_name, sphinx_build
+from helpers import CHAPTER, make_project, pdf_name, sphinx_build, sphinx_in_process
 
 
-@pytest.fixture
-def good_project(tmp_path):
+def build_good_project(tmp_path):
     """A small project whose PDF was built once, successfully."""
     src = make_project(tmp_path / "src")
     out = tmp_path / "out"
     result = sphinx_build("pdf", src, out)
     assert result.returncode == 0, result.stderr
     return src, out, (out / "pdf" / pdf_name()).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory):
+    return build_good_project(tmp_path_factory.mktemp("good"))
+
+
+@pytest.fixture
+def good_project(good_build):
+    """The small project, its PDF built once: each bad input is one more failed build after
+    it, and the PDF must still be that first one. Its good page is put back afterwards."""
+    src, _out, _before = good_build
+    yield good_build
+    (src / "chapters" / "one.md").write_text(CHAPTER, encoding="utf-8")
 
 
 def rebuild_fails(src, out, page: str, text: str, expected: str) -> str:
@@ -26,6 +39,7 @@ def rebuild_fails(src, out, page: str, text: str, expected: str) -> str:
     return result.stderr
 
 
+@pytest.mark.slow
 def test_a_warning_fails_the_build_with_file_and_line(good_project):
     src, out, before = good_project
     rebuild_fails(src, out, "chapters/one.md", "# Ein Kapitel\n\nSiehe {term}`Gibtsnicht`.\n",
@@ -33,6 +47,7 @@ def test_a_warning_fails_the_build_with_file_and_line(good_project):
     assert (out / "pdf" / pdf_name()).read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_remote_image_is_an_error_not_a_download(good_project):
     src, out, before = good_project
     stderr = rebuild_fails(src, out, "chapters/one.md",
@@ -42,6 +57,7 @@ def test_a_remote_image_is_an_error_not_a_download(good_project):
     assert (out / "pdf" / pdf_name()).read_bytes() == before
 
 
+@pytest.mark.slow
 def test_weasyprint_may_not_fetch_anything_remote(good_project):
     src, out, before = good_project
     page = '# Ein Kapitel\n\n<img alt="x" src="http://127.0.0.1:9/x.png">\n'
@@ -66,9 +82,7 @@ def test_a_dead_anchor_keeps_the_previous_pdf(tmp_path, caplog):
 
 
 HEAD = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\n"
-
-
-@pytest.mark.parametrize(("csv", "expected"), [
+BROKEN_TABLES = [
     ("Merkmal,XING,Facebook\nA,b,c\n", "t.csv:1: Kopfzeile"),
     (HEAD + "A,Praxis,b,c,d,\nB,Praxis,b,c\n", "t.csv:3: 4 Zellen statt 6"),
     (HEAD + "A,Praxis,b\n", "t.csv:2: 3 Zellen statt 6"),
@@ -76,26 +90,47 @@ HEAD = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\n"
     (HEAD + "A,Praxis,b, ,d,\n", "t.csv:2: leere Zelle für LinkedIn"),
     (HEAD, "t.csv: enthält keine Zeilen"),
     (HEAD + 'A,Praxis,"b,c,d\n', "t.csv:2: kein gültiges CSV"),
-])
-def test_a_broken_comparison_table_names_file_and_line(tmp_path, csv, expected):
-    page = "# Vergleich\n\n```{platform-table} Test\n:file: t.csv\n```\n"
-    src = make_project(tmp_path / "src", {"chapters/one.md": page, "chapters/t.csv": csv})
-    result = sphinx_build("html", src, tmp_path / "out")
+]
+TABLE_PAGE = "# Vergleich {n}\n\n```{{platform-table}} Test\n:file: {csv}\n```\n"
+
+
+@pytest.fixture(scope="module")
+def broken_tables(tmp_path_factory):
+    """One build of a project with every broken table, each on a page of its own: every
+    table is checked, and each error names its own page and file."""
+    tmp = tmp_path_factory.mktemp("tables")
+    pages = {"chapters/missing.md": TABLE_PAGE.format(n="fehlt", csv="fehlt.csv")}
+    for n, (csv, _expected) in enumerate(BROKEN_TABLES):
+        pages[f"chapters/t{n}.md"] = TABLE_PAGE.format(n=n, csv=f"t{n}.csv")
+        pages[f"chapters/t{n}.csv"] = csv
+    result = sphinx_in_process("html", make_project(tmp / "src", pages), tmp / "out")
     assert result.returncode != 0
-    assert expected in result.stderr, result.stderr
-    assert "chapters/one.md:3" in result.stderr
+    return result.stderr
 
 
-def test_a_missing_table_file_is_named(tmp_path):
-    page = "# Vergleich\n\n```{platform-table} Test\n:file: fehlt.csv\n```\n"
-    src = make_project(tmp_path / "src", {"chapters/one.md": page})
-    result = sphinx_build("html", src, tmp_path / "out")
-    assert result.returncode != 0
-    assert "fehlt.csv: kann nicht gelesen werden" in result.stderr, result.stderr
+def error_of(stderr: str, page: str) -> str:
+    """The error the build reports for *page*, with file and line."""
+    found = [line for line in stderr.splitlines() if f"chapters/{page}.md:3: " in line]
+    assert len(found) == 1, stderr
+    return found[0]
 
 
-def test_only_changed_pages_are_typeset_again(good_project):
-    src, out, before = good_project
+@pytest.mark.slow
+@pytest.mark.parametrize("n", range(len(BROKEN_TABLES)),
+                         ids=[expected for _csv, expected in BROKEN_TABLES])
+def test_a_broken_comparison_table_names_file_and_line(broken_tables, n):
+    expected = BROKEN_TABLES[n][1].replace("t.csv", f"t{n}.csv")
+    assert expected in error_of(broken_tables, f"t{n}")
+
+
+@pytest.mark.slow
+def test_a_missing_table_file_is_named(broken_tables):
+    assert "fehlt.csv: kann nicht gelesen werden" in error_of(broken_tables, "missing")
+
+
+@pytest.mark.slow
+def test_only_changed_pages_are_typeset_again(tmp_path):
+    src, out, _before = build_good_project(tmp_path)
     pdf = out / "pdf" / pdf_name()
     stamp = pdf.stat().st_mtime_ns
     assert sphinx_build("pdf", src, out, "-E").returncode == 0

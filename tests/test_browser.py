@@ -4,38 +4,28 @@ on a phone, a working PDF link. Screenshots land in _build/screenshots/ for revi
 
 import functools
 import http.server
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import ROOT, pdf_name
+from helpers import ROOT, pdf_name
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without the background-networking flags chromium phones home at start-up.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = pytest.mark.slow  # a browser, and most tests the built handbook
+
 PHONE = {"width": 375, "height": 740}
 TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1280, "height": 900}
 SHOTS = ROOT / "_build" / "screenshots"
 
 
+AXE = Axe()
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def serve(folder: Path):
@@ -45,8 +35,8 @@ def serve(folder: Path):
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def open_page(browser, url: str, origin: str, viewport: dict, scheme: str = "light"):
-    """Load *url*; return the page and what went wrong while loading.
+def start_page(browser, url: str, origin: str, viewport: dict, scheme: str = "light"):
+    """Start loading *url*; return the page and a list that collects what goes wrong.
 
     Requests to other hosts are aborted before they leave the machine and reported.
     """
@@ -63,7 +53,14 @@ def open_page(browser, url: str, origin: str, viewport: dict, scheme: str = "lig
 
     page.route("**/*", route)
     page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status}: {r.url}"))
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="commit")
+    return page, problems
+
+
+def open_page(browser, url: str, origin: str, viewport: dict, scheme: str = "light"):
+    """Load *url* until the network is quiet; return the page and what went wrong."""
+    page, problems = start_page(browser, url, origin, viewport, scheme)
+    page.wait_for_load_state("networkidle")
     return page, problems
 
 
@@ -87,9 +84,21 @@ def clipped(page) -> list[str]:
     return page.evaluate(CLIPPED)
 
 
+def start_axe(page) -> None:
+    """Start axe-core on *page* and return at once: pages run it side by side, each in
+    its own renderer process (what Axe.run does, without waiting)."""
+    page.evaluate(AXE.axe_script)
+    page.evaluate("() => { window.axeRun = axe.run({resultTypes: ['violations']}); }")
+
+
+def axe_result(page) -> list[str]:
+    violations = page.evaluate("() => window.axeRun")["violations"]
+    return [f"{v['id']}: {v['help']}" for v in violations]
+
+
 def axe_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
+    start_axe(page)
+    return axe_result(page)
 
 
 def site_pages(handbook) -> list[str]:
@@ -104,30 +113,47 @@ def site(handbook):
     server.shutdown()
 
 
+# Each page in light and dark mode, and on a phone and a tablet. Networkidle waits half a
+# second of quiet: the four views load side by side, and the next page's while this one's
+# are checked, so the waits overlap.
+VIEWS = [("light", DESKTOP), ("dark", DESKTOP), ("light", PHONE), ("light", TABLET)]
+
+
 def test_every_page_in_the_browser(handbook, site, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     failures = []
-    for path in site_pages(handbook):
+    paths = site_pages(handbook)
+
+    def load(path: str) -> list:
+        return [(scheme, viewport, *start_page(browser, f"{site}/{path}", site, viewport, scheme))
+                for scheme, viewport in VIEWS]
+
+    following = load(paths[0])
+    for number, path in enumerate(paths):
         name = path.replace("/", "-").removesuffix(".html")
-        for scheme in ("light", "dark"):
-            page, problems = open_page(browser, f"{site}/{path}", site, DESKTOP, scheme)
-            # Count broken loads before axe runs: axe re-fetches stylesheets itself and
-            # resolves the theme's @import "../basic.css" against the wrong base.
-            problems = [*problems, *axe_violations(page)]
-            if scheme == "light":
-                page.screenshot(path=SHOTS / f"{name}-desktop.png")
-            page.context.close()
-            failures += [f"{path} ({scheme}): {p}" for p in problems]
-        for viewport in (PHONE, TABLET, DESKTOP):
-            width = viewport["width"]
-            page, problems = open_page(browser, f"{site}/{path}", site, viewport)
-            if (overflow := sideways_overflow(page)) > 0:
-                problems.append(f"scrollt um {overflow} px zur Seite")
-            problems += [f"abgeschnitten: {c}" for c in clipped(page)]
+        loading, following = following, load(paths[number + 1]) if number + 1 < len(paths) else []
+        checked = []
+        for scheme, viewport, page, problems in loading:
+            page.wait_for_load_state("networkidle")
+            if scheme == "light":  # measured before axe adds its script to the page
+                if (overflow := sideways_overflow(page)) > 0:
+                    problems.append(f"scrollt um {overflow} px zur Seite")
+                problems += [f"abgeschnitten: {c}" for c in clipped(page)]
             if viewport is PHONE:
                 page.screenshot(path=SHOTS / f"{name}-phone.png", full_page=True)
+            if viewport is DESKTOP:
+                # Count broken loads before axe runs: axe re-fetches stylesheets itself and
+                # resolves the theme's @import "../basic.css" against the wrong base.
+                problems = [*problems]
+                start_axe(page)  # light and dark side by side
+            checked.append((f"{path} ({scheme}, {viewport['width']} px)", viewport, page, problems))
+        for where, viewport, page, problems in checked:
+            if viewport is DESKTOP:
+                problems += axe_result(page)
+                if "(light" in where:
+                    page.screenshot(path=SHOTS / f"{name}-desktop.png")
             page.context.close()
-            failures += [f"{path} ({width} px): {p}" for p in problems]
+            failures += [f"{where}: {p}" for p in problems]
     assert failures == []
 
 

@@ -8,23 +8,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
-from conftest import ROOT
+from helpers import CHAPTERS, ROOT, toctree
 
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
 # Glossary and sources are reference lists, not topics with a short answer and a checklist.
 TOPICS = [c for c in CHAPTERS if not c.stem.endswith(("glossary", "sources"))]
 GLOSSARY = ROOT / "chapters" / "12-glossary.md"
 SHARED = ROOT.parent / "shared"
 SEED_OVERLAP = SHARED / "tools" / "seed-overlap"
 PLATFORMS = ["XING", "LinkedIn", "Facebook"]
-
-
-def toctree() -> list[str]:
-    index = (ROOT / "index.md").read_text(encoding="utf-8")
-    block = index.split("```{toctree}")[1].split("```")[0]
-    return [line.strip() for line in block.splitlines() if line.strip().startswith("chapters/")]
 
 
 def test_every_chapter_is_in_the_toctree_in_reading_order():
@@ -122,11 +114,10 @@ def test_comparison_tables_show_all_three_platforms_in_html(handbook):
         assert header[1:] == PLATFORMS, header
 
 
-def test_comparison_tables_show_all_three_platforms_in_pdf(handbook):
+def test_comparison_tables_show_all_three_platforms_in_pdf(book_texts):
     captions = re.findall(r"^```\{platform-table\} (.+)$",
                           (ROOT / "chapters" / "06-platform-comparison.md").read_text(), re.M)
-    text = " ".join(p.extract_text() for p in PdfReader(handbook.pdf).pages)
-    text = text.replace("\n", " ").replace("\xa0", " ")
+    text = " ".join(book_texts).replace("\n", " ").replace("\xa0", " ")
     for caption in captions:
         start = text.index(caption)
         header = text[start:start + 200]

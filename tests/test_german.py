@@ -3,6 +3,8 @@
 import datetime
 import re
 
+import pytest
+
 from german import count, decimal, german_date
 
 
@@ -29,8 +31,9 @@ def test_no_line_break_between_day_and_month():
     assert german_date(datetime.date(2026, 11, 26)) == "26.\u00a0November 2026"
 
 
+@pytest.mark.slow
 def test_progress_lines_count_pages_in_german(tmp_path):
-    from conftest import make_project, sphinx_build
+    from helpers import make_project, sphinx_build
 
     src = make_project(tmp_path / "src")
     result = sphinx_build("pdf", src, tmp_path / "out", quiet=False)

@@ -1,21 +1,25 @@
 """Workshop handouts: one PDF per chapter plus the one-page overview."""
 
-import subprocess
 
 import pytest
-import zxingcpp
-from PIL import Image
 from pypdf import PdfReader
 
-from conftest import ROOT, make_project, sphinx_build
-from test_pdf import chapter_titles, link_targets
+from helpers import (
+    CHAPTERS,
+    REFERENCE_PAGES,
+    chapter_title,
+    chapter_titles,
+    link_targets,
+    make_project,
+    qr_codes,
+    qr_width_mm,
+    read_qr,
+    sphinx_build,
+)
 
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
 
-
-def first_page_text(pdf) -> str:
-    text = PdfReader(pdf).pages[0].extract_text()
-    return text.replace("\n", " ").replace("\u2010", "-").replace("\xa0", " ")
+def first_page(handout_texts, name: str) -> str:
+    return handout_texts[name][0].replace("\n", " ").replace("\u2010", "-").replace("\xa0", " ")
 
 
 def test_one_handout_per_chapter(handbook):
@@ -24,21 +28,18 @@ def test_one_handout_per_chapter(handbook):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_handout_starts_with_its_chapter_and_counts_its_own_pages(handbook, chapter):
-    title = next(line.removeprefix("# ") for line in chapter.read_text(encoding="utf-8").splitlines()
-                 if line.startswith("# "))
-    reader = PdfReader(handbook.handouts / f"{chapter.stem}.pdf")
-    text = first_page_text(handbook.handouts / f"{chapter.stem}.pdf")
+def test_handout_starts_with_its_chapter_and_counts_its_own_pages(handout_texts, chapter):
+    title = chapter_title(chapter)
+    text = first_page(handout_texts, chapter.stem)
     body = text.split("Stand: ", 1)[1]  # after the title block
     assert title in body[:200], body[:200]
-    assert f"Seite 1 von {len(reader.pages)}" in text
+    assert f"Seite 1 von {len(handout_texts[chapter.stem])}" in text
     assert "Inhalt" not in text.split(title)[0], "Handouts haben kein Inhaltsverzeichnis"
 
 
-def test_overview_gathers_every_short_answer_on_one_page(handbook):
-    reader = PdfReader(handbook.handouts / "00-auf-einen-blick.pdf")
-    assert len(reader.pages) == 1
-    text = first_page_text(handbook.handouts / "00-auf-einen-blick.pdf")
+def test_overview_gathers_every_short_answer_on_one_page(handout_texts):
+    assert len(handout_texts["00-auf-einen-blick"]) == 1
+    text = first_page(handout_texts, "00-auf-einen-blick")
     left_out = ("Über dieses Handbuch", "Für Trainerinnen und Trainer", "Glossar", "Quellen",
                 "Vor dem Workshop prüfen")
     for title in chapter_titles(numbered=False):
@@ -64,25 +65,7 @@ def test_handout_links_all_resolve(handbook):
         assert link_targets(PdfReader(pdf))[1] == [], pdf.name
 
 
-def qr_codes(pdf, tmp_path, dpi: int = 72):
-    """The QR codes on the first page, rendered at screen resolution: a code that reads
-    there reads from paper with any phone."""
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True)
-    image = Image.open(next(tmp_path.glob("page*.png")))
-    return zxingcpp.read_barcodes(image)
-
-
-def read_qr(pdf, tmp_path) -> list[str]:
-    return [code.text for code in qr_codes(pdf, tmp_path)]
-
-
-def qr_width_mm(code, dpi: int = 72) -> float:
-    """The printed width of a QR symbol (without its quiet zone)."""
-    corners = code.position
-    return (corners.top_right.x - corners.top_left.x) / dpi * 25.4
-
-
+@pytest.mark.slow
 def test_qr_code_reads_back_as_the_chapters_online_address(tmp_path):
     src = make_project(tmp_path / "src")
     result = sphinx_build("pdf", src, tmp_path / "out", "-D",
@@ -96,16 +79,9 @@ def test_without_a_base_url_there_is_no_qr_code(handbook, tmp_path):
     assert read_qr(handbook.handouts / f"{CHAPTERS[1].stem}.pdf", tmp_path) == []
 
 
-# A handout is one A4 sheet, printed on both sides. The reference chapters hold every
-# platform's steps, the warning signs, the Impressum's contents and the comparison tables
-# with all their sources: two sheets. The list of all sources is the book's appendix.
-REFERENCE_PAGES = {"06-platform-comparison": 4, "07-settings": 4, "08-safety": 4,
-                   "09-legal-basics": 4, "13-sources": 6, "14-check-before-workshop": 8}
-
-
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_every_handout_fits_its_sheets(handbook, chapter):
-    pages = len(PdfReader(handbook.handouts / f"{chapter.stem}.pdf").pages)
+def test_every_handout_fits_its_sheets(handout_texts, chapter):
+    pages = len(handout_texts[chapter.stem])
     assert pages <= REFERENCE_PAGES.get(chapter.stem, 2), f"{chapter.stem}: {pages} Seiten"
 
 

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import make_project, pdf_name, sphinx_build
+from helpers import EPUB_NAME, PDF_NAME, make_project, pdf_name, sphinx_in_process
 from internal_links import check_site
 
 RESOURCE_ATTRS = {("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"),
@@ -53,6 +53,19 @@ def test_every_page_links_the_pdf_and_shows_the_stand(handbook):
         assert "Stand: " in text, page.name
 
 
+def test_the_site_carries_every_download(handbook):
+    """What `make html pdf` ships: its copy_pdf puts the book, the EPUB and every handout,
+    as built, into the site (and nothing of the handouts' print pages)."""
+    assert (handbook.html / PDF_NAME).read_bytes() == handbook.pdf.read_bytes()
+    assert (handbook.html / EPUB_NAME).read_bytes() == handbook.epub.read_bytes()
+    made = sorted(p.name for p in handbook.handouts.glob("*.pdf"))
+    assert len(made) > 10
+    assert sorted(p.name for p in (handbook.html / "handouts").iterdir()) == made
+    for name in made:
+        assert (handbook.html / "handouts" / name).read_bytes() == \
+            (handbook.handouts / name).read_bytes(), name
+
+
 def test_search_is_german(handbook):
     options = (handbook.html / "_static" / "documentation_options.js").read_text()
     assert re.search(r"LANGUAGE: 'de'", options)
@@ -72,10 +85,11 @@ def test_dead_internal_links_are_found(tmp_path):
                      ("a.html", "Datei fehlt: missing.png")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("href", ["nirgends.html", "one.html#nirgends"])
 def test_a_dead_link_in_a_page_fails_the_html_build(tmp_path, href):
     page = f'# Ein Kapitel\n\n```{{raw}} html\n<a href="{href}">weg</a>\n```\n'
     src = make_project(tmp_path / "src", {"chapters/one.md": page})
-    result = sphinx_build("html", src, tmp_path / "out")
+    result = sphinx_in_process("html", src, tmp_path / "out")
     assert result.returncode != 0
     assert "chapters/one.md" in result.stderr and "fehlt" in result.stderr, result.stderr

@@ -3,52 +3,29 @@ sheet and workshop editions, built without and with a public address (HANDBOOK_U
 a workshop edition with a long title, umlauts and a logo. On every page: no text over
 text or over a graphic, nothing below 8 pt, and every printed page number right."""
 
-import os
 from urllib.parse import quote
 
 import pytest
+from pdf_checks import (
+    half_empty_pages,
+    overlapping_words,
+    small_print,
+    text_over_graphics,
+    wrong_page_references,
+    wrong_toc_entries,
+)
 from weasyprint import HTML
 
-from conftest import ROOT, sphinx_build
-from pdf_checks import (half_empty_pages, overlapping_words, small_print, text_over_graphics,
-                        wrong_page_references, wrong_toc_entries)
-
-pytestmark = pytest.mark.slow
-
-URL = "https://example.org/handbuch/"
-LONG = f"""title = "Soziale Netzwerke für Gründerinnen und Gründer: XING, LinkedIn und Facebook gezielt und sicher nutzen – mit Übungen für Ihr eigenes Profil"
-date = 2027-01-14
-place = "Gründungszentrum Köln-Mülheim, Großer Saal im Erdgeschoss"
-trainer = "Dr. Jürgen Müller-Lüdenscheidt"
-contact = "juergen.mueller@example.org, 0221 123456"
-logo = "{ROOT / 'workshops' / 'beispiel-logo.svg'}"
-slug = "lang"
-chapters = [2, "05", "09-legal-basics.md", "So geht's"]
-"""
-
-
-def edition(tmp_path_factory, name: str, toml: str | None, url: str | None):
-    tmp = tmp_path_factory.mktemp(name)
-    source = ROOT / "workshops" / "beispiel.toml"
-    if toml:
-        source = tmp / f"{name}.toml"
-        source.write_text(toml, encoding="utf-8")
-    if url:
-        os.environ["HANDBOOK_URL"] = url
-    try:
-        result = sphinx_build("workshop", ROOT, tmp / "out", "-D", f"workshop_file={source}")
-    finally:
-        os.environ.pop("HANDBOOK_URL", None)
-    assert result.returncode == 0, result.stderr
-    [pdf] = (tmp / "out" / "workshop").glob("*.pdf")
-    return pdf
+from helpers import ROOT, URL
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory) -> dict:
-    """The example workshop without an address, and the long one with address and logo."""
-    return {"beispiel ohne Adresse": edition(tmp_path_factory, "beispiel", None, None),
-            "lang mit Adresse": edition(tmp_path_factory, "lang", LONG, URL)}
+def editions(edition, plain_edition, long_edition) -> dict:
+    """The example workshop without and with an address, and the long one (title over
+    four lines, umlauts, logo, address, duplex)."""
+    [with_address] = edition.glob("*.pdf")
+    return {"beispiel ohne Adresse": plain_edition, "beispiel mit Adresse": with_address,
+            "lang mit Adresse": long_edition}
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,9 @@ import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
-from conftest import ROOT
 from pypdf import PdfReader
-from test_handouts import REFERENCE_PAGES, qr_codes, qr_width_mm, read_qr
 
-URL = "https://example.org/handbuch/"
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
+from helpers import CHAPTERS, REFERENCE_PAGES, URL, qr_codes, qr_width_mm, read_qr
 
 
 def test_qr_codes_lead_to_the_book_and_to_each_chapter(published, tmp_path):

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_project
-
+from helpers import ROOT, make_project
 
 # The build's lock, and the tests' lock with the build's pins and the test tools on top.
 BUILD_LOCK, TEST_LOCK = "requirements.lock", "requirements-test.lock"

@@ -1,7 +1,11 @@
 """Today's facts name their sources: in a box "Heute" and on the pages that state such
 facts throughout, a statement without a citation fails the build with file and line."""
 
-from conftest import make_project, sphinx_build
+import pytest
+
+from helpers import make_project, sphinx_in_process
+
+pytestmark = pytest.mark.slow  # every test builds a throwaway project
 
 GOOD_ENTRY = """@online{quelle-a,
   author  = {{Beispielamt}},
@@ -67,7 +71,7 @@ ONE = "(kap-one)=\n# Eins\n\nText.\n"
 def build(tmp_path, pages):
     src = make_project(tmp_path / "src", {"chapters/references.bib": GOOD_ENTRY,
                                            "chapters/sources.md": SOURCES, **pages})
-    return sphinx_build("html", src, tmp_path / "out")
+    return sphinx_in_process("html", src, tmp_path / "out")
 
 
 def test_a_heute_box_without_a_source_fails_with_file_and_line(tmp_path):
@@ -96,5 +100,5 @@ def test_sourced_statements_pass_and_keep_failing_on_a_rerun(tmp_path):
     assert build(tmp_path / "good", {"chapters/one.md": fixed}).returncode == 0
     # the same bad page built twice into one output fails twice
     assert build(tmp_path / "bad", {"chapters/one.md": HEUTE_BOX}).returncode != 0
-    rerun = sphinx_build("html", tmp_path / "bad" / "src", tmp_path / "bad" / "out")
+    rerun = sphinx_in_process("html", tmp_path / "bad" / "src", tmp_path / "bad" / "out")
     assert rerun.returncode != 0 and "Aussage ohne Quelle" in rerun.stderr, rerun.stderr

@@ -3,14 +3,16 @@ finds each planted mistake with file and line."""
 
 import re
 
-from conftest import ROOT, make_project, sphinx_build
+import pytest
+
+from helpers import ROOT, make_project, sphinx_in_process
 
 
-def test_the_handbook_has_no_spelling_mistakes(tmp_path):
-    result = sphinx_build("spelling", ROOT, tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_the_handbook_has_no_spelling_mistakes(handbook_spelling):
+    assert handbook_spelling.returncode == 0, handbook_spelling.stderr
 
 
+@pytest.mark.slow
 def test_planted_mistakes_are_each_reported_with_file_and_line(tmp_path):
     page = ("# Ein Kapitel\n\n"
             "Die Benachrichtungen kommen sofort.\n\n"   # line 3: a letter missing
@@ -18,7 +20,7 @@ def test_planted_mistakes_are_each_reported_with_file_and_line(tmp_path):
             "Ihre Privatsphare ist wichtig.\n\n"        # line 7: umlaut lost
             "Er weiß, daß es stimmt.\n")                # line 9: old orthography
     src = make_project(tmp_path / "src", {"chapters/one.md": page})
-    result = sphinx_build("spelling", src, tmp_path / "out")
+    result = sphinx_in_process("spelling", src, tmp_path / "out")
     assert result.returncode != 0
     for line, word in [(3, "Benachrichtungen"), (5, "kannt"), (7, "Privatsphare"), (9, "daß")]:
         assert re.search(rf"chapters/one\.md:{line}: .*{word}", result.stderr), (word, result.stderr)

@@ -3,7 +3,9 @@ rerun, whichever check found it, and a fixed input passes the next run."""
 
 import pytest
 
-from conftest import make_project, sphinx_build
+from helpers import make_project, sphinx_in_process
+
+pytestmark = pytest.mark.slow  # every test builds a throwaway project
 
 HEAD = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\n"
 BAD = {
@@ -25,13 +27,13 @@ def test_a_failed_build_fails_again_when_rerun(tmp_path, kind):
     pages, expected = BAD[kind]
     src = make_project(tmp_path / "src", pages)
     for run in ("first", "rerun"):
-        result = sphinx_build("html", src, tmp_path / "out")
+        result = sphinx_in_process("html", src, tmp_path / "out")
         assert result.returncode != 0, f"{run}: der Build hätte scheitern müssen"
         assert expected in result.stderr, (run, result.stderr)
 
 
 def test_a_clean_rerun_reads_nothing_again(tmp_path):
     src = make_project(tmp_path / "src")
-    assert sphinx_build("html", src, tmp_path / "out").returncode == 0
-    rerun = sphinx_build("html", src, tmp_path / "out", quiet=False)
+    assert sphinx_in_process("html", src, tmp_path / "out").returncode == 0
+    rerun = sphinx_in_process("html", src, tmp_path / "out", quiet=False)
     assert rerun.returncode == 0 and "0 changed" in rerun.stdout, rerun.stdout

@@ -1,12 +1,11 @@
 """One set of words: the build names file and line of every variant to avoid, and every
 term the list relies on is defined in the glossary."""
 
-import re
 import tomllib
 
 import pytest
 
-from conftest import ROOT, make_project, sphinx_build
+from helpers import ROOT, make_project, sphinx_in_process
 from terminology import findings, load
 
 TERMS = ROOT / "chapters" / "terminology.toml"
@@ -78,29 +77,32 @@ def test_a_rule_spares_the_pages_it_exempts():
     assert found("Man sagt nicht „Fremde“, sondern Fremde.", "chapters/12-glossary") == []
 
 
+@pytest.mark.slow
 def test_the_build_fails_with_file_and_line(tmp_path):
     page = "# Ein Kapitel\n\nEin guter Satz.\n\nAnfragen von Fremden.\n"
     src = make_project(tmp_path / "src", {"chapters/one.md": page})
-    result = sphinx_build("html", src, tmp_path / "out")
+    result = sphinx_in_process("html", src, tmp_path / "out")
     assert result.returncode != 0
     assert "chapters/one.md:5: WARNING: „Fremden“: Wir schreiben" in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 def test_a_new_rule_fails_the_next_build(tmp_path):
     src = make_project(tmp_path / "src", {"chapters/one.md": "# Ein Kapitel\n\nEin Quatschwort.\n"})
-    assert sphinx_build("html", src, tmp_path / "out").returncode == 0
+    assert sphinx_in_process("html", src, tmp_path / "out").returncode == 0
     rules = src / "chapters" / "terminology.toml"
     rules.write_text(rules.read_text(encoding="utf-8")
                      + '\n[[rule]]\nuse = "Unsinn"\navoid = ["Quatschwort"]\n', encoding="utf-8")
-    again = sphinx_build("html", src, tmp_path / "out")
+    again = sphinx_in_process("html", src, tmp_path / "out")
     assert again.returncode != 0 and "chapters/one.md:3" in again.stderr, again.stderr
 
 
+@pytest.mark.slow
 def test_the_tables_are_checked_too(tmp_path):
     page = "# Vergleich\n\n```{platform-table} Test\n:file: comparison/t.csv\n```\n"
     csv = "Merkmal,Art,XING,LinkedIn,Facebook,Quellen\nAnfragen,Praxis,von Fremden,b,c,\n"
     src = make_project(tmp_path / "src", {"chapters/one.md": page,
                                            "chapters/comparison/t.csv": csv})
-    result = sphinx_build("html", src, tmp_path / "out")
+    result = sphinx_in_process("html", src, tmp_path / "out")
     assert result.returncode != 0
     assert "chapters/comparison/t.csv:2: WARNING: „Fremden“" in result.stderr, result.stderr

@@ -3,9 +3,8 @@
 import re
 
 import pytest
-from pypdf import PdfReader
 
-from conftest import split_brands
+from helpers import split_brands
 from typography import NBSP, keep_together
 
 BREAKABLE = {
@@ -61,16 +60,16 @@ def split_pairs(text: str) -> list[str]:
             for m in re.findall(pattern.pattern.replace(" ", r"\n"), text)]
 
 
-def test_no_pair_is_split_across_lines_in_the_pdf(handbook):
-    text = "\n".join(p.extract_text() for p in PdfReader(handbook.pdf).pages)
+def test_no_pair_is_split_across_lines_in_the_pdf(book_texts):
+    text = "\n".join(book_texts)
     assert split_pairs(text) == []
     assert split_pairs("in Kapitel\n5 und 17\n%") == ["7\n%", "Kapitel\n5"]
 
 
-def test_no_brand_name_is_hyphenated_in_any_pdf(handbook):
-    pdfs = [handbook.pdf, *sorted(handbook.handouts.glob("*.pdf"))]
-    found = {pdf.name: split_brands("\n".join(p.extract_text() for p in PdfReader(pdf).pages))
-             for pdf in pdfs}
+def test_no_brand_name_is_hyphenated_in_any_pdf(handbook, book_texts, handout_texts):
+    texts = {handbook.pdf.name: book_texts,
+             **{f"{name}.pdf": pages for name, pages in handout_texts.items()}}
+    found = {name: split_brands("\n".join(pages)) for name, pages in texts.items()}
     assert {name: hits for name, hits in found.items() if hits} == {}
 
 

@@ -5,54 +5,42 @@ key and writes nothing."""
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, sphinx_build, split_brands
-from test_pdf import fonts, link_targets, outline_pages
-from test_pdf_text import missing_glyphs, visible_text
+from helpers import (
+    ROOT,
+    URL,
+    chapter_title,
+    fonts,
+    link_targets,
+    missing_glyphs,
+    numbered_title,
+    outline_pages,
+    sphinx_build,
+    split_brands,
+    visible_text,
+)
 
 EXAMPLE = ROOT / "workshops" / "beispiel.toml"
-URL = "https://example.org/handbuch/"
-CHAPTER_NUMBER = {p.stem: n for n, p in
-                  enumerate(sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md")), 1)}
-
-
-def title(stem: str, numbered: bool = True) -> str:
-    text = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
-    heading = next(line.removeprefix("# ") for line in text.splitlines() if line.startswith("# "))
-    return f"{CHAPTER_NUMBER[stem]} {heading}" if numbered else heading
-
-
-def build(tmp_path, toml: str | None = None, *extra: str):
-    source = EXAMPLE
-    if toml is not None:
-        source = tmp_path / "workshop.toml"
-        source.write_text(toml, encoding="utf-8")
-        (tmp_path / "beispiel-logo.svg").write_text(
-            (ROOT / "workshops" / "beispiel-logo.svg").read_text(encoding="utf-8"))
-    out = tmp_path / "out"
-    result = sphinx_build("workshop", ROOT, out, "-D", f"workshop_file={source}", *extra)
-    return result, out / "workshop"
 
 
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("workshop")
-    result, out = build(tmp, None, "-D", f"html_baseurl={URL}")
-    assert result.returncode == 0, result.stderr
-    pdfs = list(out.glob("*.pdf"))
+def example(edition):
+    """The example workshop's edition: its folder, its PDF and the text of each page."""
+    pdfs = list(edition.glob("*.pdf"))
     assert [p.name for p in pdfs] == ["2027-03-18-soziale-netzwerke-fuer-selbststaendige.pdf"]
     reader = PdfReader(pdfs[0])
-    return out, reader, [p.extract_text().replace("\xa0", " ") for p in reader.pages]
+    return edition, reader, [p.extract_text().replace("\xa0", " ") for p in reader.pages]
 
 
 CHOSEN = ["02-whether-to-join", "05-requests-from-strangers", "09-legal-basics"]
 
 
-def test_cover_carries_the_workshops_details(edition):
-    _out, _reader, texts = edition
+def test_cover_carries_the_workshops_details(example):
+    _out, _reader, texts = example
     cover = texts[0].replace("\n", " ")
     for detail in ("Soziale Netzwerke für Selbstständige", "18. März 2027",
                    "Gründungszentrum Musterstadt, Raum 2", "Dana Beispiel",
@@ -61,17 +49,17 @@ def test_cover_carries_the_workshops_details(edition):
     assert URL in re.sub(r"\s+", "", cover)
 
 
-def test_the_chosen_chapters_in_their_order_and_no_other(edition):
-    _out, reader, _texts = edition
+def test_the_chosen_chapters_in_their_order_and_no_other(example):
+    _out, reader, _texts = example
     bookmarks = list(outline_pages(reader))
     chapters = [b for b in bookmarks if re.match(r"^\d+ ", b)]
-    assert chapters == [title(stem) for stem in CHOSEN]
+    assert chapters == [numbered_title(stem) for stem in CHOSEN]
     assert bookmarks[-5:] == ["Begriffe", "Online weiterlesen", "Quellen", "Notizen",
                               "Auf einen Blick"]
 
 
-def test_every_link_resolves_and_left_out_chapters_give_their_address(edition):
-    _out, reader, texts = edition
+def test_every_link_resolves_and_left_out_chapters_give_their_address(example):
+    _out, reader, texts = example
     assert link_targets(reader)[1] == []
     whole = " ".join(texts).replace("\n", " ")
     # chapter 2 refers to chapter 3, which this workshop leaves out: plain text in the
@@ -88,21 +76,21 @@ def test_every_link_resolves_and_left_out_chapters_give_their_address(edition):
     assert re.search(r"\[\d+ \(S\. \d+\)\]", whole), "Quellenverweis mit Seitenzahl"
 
 
-def test_glance_is_the_last_page_with_the_chosen_chapters_only(edition):
-    _out, _reader, texts = edition
+def test_glance_is_the_last_page_with_the_chosen_chapters_only(example):
+    _out, _reader, texts = example
     last = texts[-1].replace("\n", " ")
     assert last.startswith("Auf einen Blick")
     for stem in CHOSEN:
-        assert title(stem, numbered=False) in last
-    assert title("04-what-platforms-offer", numbered=False) not in last
+        assert chapter_title(stem) in last
+    assert chapter_title("04-what-platforms-offer") not in last
     assert texts[-2].startswith("Notizen")
     # the participants take the trainer's name and contact home, and the book's address
     assert "Leitung: Dana Beispiel" in last and "dana.beispiel@example.org" in last
     assert URL in re.sub(r"\s+", "", last)
 
 
-def test_same_print_quality_as_the_book(edition):
-    out, reader, texts = edition
+def test_same_print_quality_as_the_book(example):
+    out, reader, texts = example
     assert split_brands("\n".join(texts)) == []
     found = fonts(reader)
     assert found and all(found.values()), found
@@ -111,18 +99,15 @@ def test_same_print_quality_as_the_book(edition):
     assert missing_glyphs(visible_text(page)) == {}
 
 
-def test_duplex_starts_every_chapter_on_a_right_hand_page(tmp_path):
-    toml = EXAMPLE.read_text(encoding="utf-8").replace("duplex = false", "duplex = true")
-    result, out = build(tmp_path, toml)
-    assert result.returncode == 0, result.stderr
-    reader = PdfReader(next(out.glob("*.pdf")))
+def test_duplex_starts_every_chapter_on_a_right_hand_page(long_edition):
+    reader = PdfReader(long_edition)
     starts = [page for name, page in outline_pages(reader).items() if re.match(r"^\d+ ", name)]
     assert starts and all(page % 2 == 1 for page in starts), starts
     blank = [p.extract_text() for p in reader.pages if "Diese Seite bleibt frei" in p.extract_text()]
     assert blank, "keine markierte Leerseite"
 
 
-@pytest.mark.parametrize(("change", "expected"), [
+BAD_INPUT = [
     (('"09-legal-basics",', '"09-legal-basics",\n  "13-gibtsnicht",'),
      "chapters: unbekanntes Kapitel „13-gibtsnicht“"),
     (('logo = "beispiel-logo.svg"', 'logo = "fehlt.png"'), "logo: Datei „fehlt.png“ fehlt"),
@@ -131,14 +116,40 @@ def test_duplex_starts_every_chapter_on_a_right_hand_page(tmp_path):
     (("date = 2027-03-18", 'date = "18.03.2027"'), "date: „18.03.2027“ ist kein Datum"),
     (('trainer = "Dana Beispiel"\n', ""), "trainer: Angabe fehlt"),
     (('place = "', 'ort = "'), "ort: unbekannte Angabe"),
-])
-def test_bad_input_names_file_and_key_and_writes_nothing(tmp_path, change, expected):
-    toml = EXAMPLE.read_text(encoding="utf-8").replace(*change)
-    assert toml != EXAMPLE.read_text(encoding="utf-8")
-    result, out = build(tmp_path, toml)
+]
+
+
+def changed_example(tmp_path, *changes) -> Path:
+    """The example's file with *changes*, beside its logo."""
+    toml = EXAMPLE.read_text(encoding="utf-8")
+    for change in changes:
+        assert change[0] in toml
+        toml = toml.replace(*change)
+    (tmp_path / "workshop.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "beispiel-logo.svg").write_text(
+        (ROOT / "workshops" / "beispiel-logo.svg").read_text(encoding="utf-8"))
+    return tmp_path / "workshop.toml"
+
+
+@pytest.mark.parametrize(("change", "expected"), BAD_INPUT, ids=[e for _, e in BAD_INPUT])
+def test_bad_input_names_the_key(tmp_path, change, expected):
+    from workshop_file import chapter_titles, read_workshop
+
+    _data, problems = read_workshop(changed_example(tmp_path, change), chapter_titles(ROOT))
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+@pytest.mark.slow
+def test_the_build_names_file_and_key_of_every_problem_and_writes_nothing(tmp_path):
+    # all of them but the second logo at once: the build reports every problem
+    toml = changed_example(tmp_path, *(change for n, (change, _) in enumerate(BAD_INPUT) if n != 2))
+    out = tmp_path / "out"
+    result = sphinx_build("workshop", ROOT, out, "-D", f"workshop_file={toml}")
     assert result.returncode != 0
-    assert f"workshop.toml: {expected}" in result.stderr, result.stderr
-    assert not list(out.glob("*.pdf")) and not list(out.glob("*.html"))
+    for n, (_change, expected) in enumerate(BAD_INPUT):
+        if n != 2:
+            assert f"workshop.toml: {expected}" in result.stderr, result.stderr
+    assert not list((out / "workshop").glob("*.pdf")) and not list((out / "workshop").glob("*.html"))
 
 
 # -- the workshop file forgives what a trainer types (pure functions, no build) ----------

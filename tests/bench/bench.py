@@ -189,8 +189,8 @@ def make_figures() -> list[tuple[str, str]]:
          f"{decimal(clean)} s, {decimal(clean_mb, 0)} MB Spitze"),
         ("die Stufen einzeln, sauber nacheinander", stages),
         ("make html pdf, nichts geändert", f"{decimal(noop, 2)} s"),
-        (f"make html pdf, {chapter.name} geändert", f"{decimal(edited)} s = {decimal(edited / clean, 2)} × sauber"
-                                                    f" (Ziel ≤ 0,5)"),
+        (f"make html pdf, {chapter.name} geändert",
+         f"{decimal(edited)} s = {decimal(edited / clean, 2)} × sauber (Ziel ≤ 0,5)"),
         ("PDF je Seite", f"{decimal(book.stat().st_size / pages / 1024)} KB bei {pages} Seiten"
                          " (Ziel ≤ 10 KB)"),
     ]
@@ -216,8 +216,8 @@ def main() -> None:
         print(f"Skalierung {factor}× …", flush=True)
         src = scaled_sources(factor)
         ours, peer = build_ours(src), build_peer(src, peer_bin)
-        print(f"  wir {decimal(ours['s'])} s / {decimal(ours['mb'], 0)} MB, simplepdf {decimal(peer['s'])} s / "
-              f"{decimal(peer['mb'], 0)} MB", flush=True)
+        print(f"  wir {decimal(ours['s'])} s / {decimal(ours['mb'], 0)} MB, "
+              f"simplepdf {decimal(peer['s'])} s / {decimal(peer['mb'], 0)} MB", flush=True)
         # The whole build against the peer's HTML + PDF, alternating, median of three.
         ratios = []
         for _round in range(3):
