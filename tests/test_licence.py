@@ -1,14 +1,13 @@
 """The licence shows in every output, and the handbook's own Impressum in the site and the
 book once a publisher is named; publishing without one is said plainly."""
 
-import os
 import re
 import zipfile
 
 import pytest
 from pypdf import PdfReader
 
-from helpers import make_project, pdf_name, sphinx_build, sphinx_in_process
+from helpers import clean_environ, make_project, pdf_name, sphinx_build, sphinx_in_process
 
 LICENCE = "CC BY 4.0"
 PUBLISHER = ('publisher = {"name": "Beispiel Medien GmbH", "address": "Musterweg 1\\n'
@@ -52,16 +51,13 @@ def test_a_named_publisher_gets_an_impressum(tmp_path):
 @pytest.mark.slow
 def test_publishing_without_a_publisher_is_said(tmp_path):
     src = make_project(tmp_path / "src")
-    os.environ["HANDBOOK_URL"] = "https://example.org/handbuch/"
-    try:
-        # with an address sphinx-sitemap starts processes: a build of its own
-        result = sphinx_build("html", src, tmp_path / "out", quiet=False)
-        assert result.returncode == 0, result.stderr
-        assert "Hinweis: Das Handbuch wird unter https://example.org/handbuch/" in result.stdout
-        with (src / "conf.py").open("a", encoding="utf-8") as conf:
-            conf.write(PUBLISHER)
-        named = sphinx_build("html", src, tmp_path / "out2", quiet=False)
-        assert "Hinweis" not in named.stdout
-    finally:
-        del os.environ["HANDBOOK_URL"]
+    env = clean_environ(HANDBOOK_URL="https://example.org/handbuch/", SOURCE_DATE_EPOCH="1764115200")
+    # with an address sphinx-sitemap starts processes: a build of its own
+    result = sphinx_build("html", src, tmp_path / "out", quiet=False, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Hinweis: Das Handbuch wird unter https://example.org/handbuch/" in result.stdout
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(PUBLISHER)
+    named = sphinx_build("html", src, tmp_path / "out2", quiet=False, env=env)
+    assert "Hinweis" not in named.stdout
     assert not (tmp_path / "out" / "html" / "impressum.html").exists()

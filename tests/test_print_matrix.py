@@ -90,7 +90,9 @@ def test_the_compact_edition_leaves_no_page_half_empty(editions):
     from pypdf import PdfReader
 
     assert len(PdfReader(editions["beispiel ohne Adresse"]).pages) <= 16
-    assert findings(editions, half_empty_pages) == {}
+    # (the long edition prints on both sides: its chapters open on a right-hand page)
+    compact = {name: pdf for name, pdf in editions.items() if name.startswith("beispiel")}
+    assert findings(compact, half_empty_pages) == {}
 
 
 # -- each check fires on a known-bad page ---------------------------------------------------
