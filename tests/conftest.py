@@ -120,6 +120,34 @@ def read_pdf_texts(tmp: Path, builds: "Builds") -> Future:
     return future
 
 
+def print_matrix(handbook: Build, published: Build, edition: Path, plain_edition: Path,
+                 long_edition: Path) -> dict[str, Path]:
+    """Name -> PDF, for every printed output in every configuration: the book and each
+    handout without and with a public address, the example workshop without and with one,
+    and the long edition (title over four lines, umlauts, logo, address, duplex)."""
+    pdfs = {}
+    for label, build in (("ohne Adresse", handbook), ("mit Adresse", published)):
+        pdfs[f"Buch {label}"] = build.pdf
+        pdfs |= {f"{pdf.stem} {label}": pdf for pdf in sorted(build.handouts.glob("*.pdf"))}
+    [with_address] = edition.glob("*.pdf")
+    return pdfs | {"Workshop beispiel ohne Adresse": plain_edition,
+                   "Workshop beispiel mit Adresse": with_address,
+                   "Workshop lang mit Adresse": long_edition}
+
+
+def check_print_matrix(tmp: Path, builds: "Builds") -> dict[str, Future]:
+    """Every check of pdf_checks.py on every PDF of the print matrix, in processes on
+    both cores, started as soon as the PDFs are there (spawned: this process has threads)."""
+    from pdf_checks import every_finding
+
+    pdfs = print_matrix(*(builds.get(name) for name in
+                          ("handbook", "published", "edition", "plain_edition", "long_edition")))
+    pool = ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
+    futures = {name: pool.submit(every_finding, pdf) for name, pdf in pdfs.items()}
+    pool.shutdown(wait=False)
+    return futures
+
+
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
 
 
@@ -140,18 +168,21 @@ def start_epubchecks(tmp: Path, builds: "Builds") -> dict[str, subprocess.Popen]
             for name, epub in (("good", handbook.epub), ("broken", broken))}
 
 
-# The full builds and readings, each a session fixture of the same name. Those that read
-# the handbook ask the Builds for it.
+# The full builds and readings, each a session fixture of the same name, in the order
+# they run: the handbook, which most tests read, first; the print matrix's builds next, so
+# that its checks run beside the tests; LAST last.
+# Those that read another build ask the Builds for it.
 FULL_BUILDS: dict[str, Callable[..., object]] = {
     "handbook": build_handbook,
-    "long_edition": build_long_edition,
-    "pdf_again": build_pdf_again,
-    "published": build_published,
-    "handbook_spelling": build_spelling,
-    "edition": build_edition,
-    "plain_edition": build_plain_edition,
     "pdf_texts": read_pdf_texts,
     "epubchecks": start_epubchecks,
+    "published": build_published,
+    "edition": build_edition,
+    "plain_edition": build_plain_edition,
+    "long_edition": build_long_edition,
+    "print_findings": check_print_matrix,
+    "pdf_again": build_pdf_again,
+    "handbook_spelling": build_spelling,
 }
 
 
@@ -195,22 +226,23 @@ class Builds:
         return result
 
 
+# Built last, and each read by a single test: those tests run last too, so the session
+# does the rest of its work while these builds run.
+LAST = ("pdf_again", "handbook_spelling")
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if set(FULL_BUILDS) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: bool(set(LAST) & set(getattr(item, "fixturenames", ()))))
 
 
 def builds_needed(items) -> list[str]:
-    """The full builds the selected tests use: the handbook first, as most tests read it,
-    then in the order of the first test that uses each."""
-    first_use: dict[str, int] = {}
-    for index, item in enumerate(items):
-        for name in getattr(item, "fixturenames", ()):
-            if name in FULL_BUILDS:
-                first_use.setdefault(name, index)
-    return sorted(first_use, key=lambda name: (name != "handbook", first_use[name]))
+    """The full builds the selected tests use, in the order of FULL_BUILDS."""
+    used = {name for item in items for name in getattr(item, "fixturenames", ())}
+    return [name for name in FULL_BUILDS if name in used]
 
 
 @pytest.fixture(scope="session")
@@ -278,6 +310,12 @@ def book_texts(handbook, pdf_texts) -> list[str]:
 def handout_texts(handbook, pdf_texts) -> dict[str, list[str]]:
     """Handout name (stem) -> the text of each of its pages."""
     return {pdf.stem: pdf_texts[pdf.stem] for pdf in sorted(handbook.handouts.glob("*.pdf"))}
+
+
+@pytest.fixture(scope="session")
+def print_findings(builds) -> dict[str, dict[str, list[str]]]:
+    """PDF name (see print_matrix) -> check name (pdf_checks.CHECKS) -> what it found."""
+    return {name: future.result() for name, future in builds.get("print_findings").items()}
 
 
 @pytest.fixture(scope="session")

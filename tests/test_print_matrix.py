@@ -6,6 +6,9 @@ text or over a graphic, nothing below 8 pt, and every printed page number right.
 from urllib.parse import quote
 
 import pytest
+from weasyprint import HTML
+
+from helpers import ROOT, URL
 from pdf_checks import (
     half_empty_pages,
     overlapping_words,
@@ -14,51 +17,40 @@ from pdf_checks import (
     wrong_page_references,
     wrong_toc_entries,
 )
-from weasyprint import HTML
-
-from helpers import ROOT, URL
 
 
 @pytest.fixture(scope="module")
 def editions(edition, plain_edition, long_edition) -> dict:
-    """The example workshop without and with an address, and the long one (title over
-    four lines, umlauts, logo, address, duplex)."""
     [with_address] = edition.glob("*.pdf")
     return {"beispiel ohne Adresse": plain_edition, "beispiel mit Adresse": with_address,
             "lang mit Adresse": long_edition}
 
 
-@pytest.fixture(scope="module")
-def every_pdf(handbook, published, editions) -> dict:
-    """Name -> PDF, for every output and configuration."""
-    pdfs = {}
-    for label, build in (("ohne Adresse", handbook), ("mit Adresse", published)):
-        pdfs[f"Buch {label}"] = build.pdf
-        pdfs |= {f"{pdf.stem} {label}": pdf for pdf in sorted(build.handouts.glob("*.pdf"))}
-    return pdfs | {f"Workshop {name}": pdf for name, pdf in editions.items()}
+def found(print_findings: dict, check: str) -> dict:
+    return {name: hits[check] for name, hits in print_findings.items() if hits[check]}
 
 
 def findings(pdfs: dict, check) -> dict:
     return {name: hits for name, pdf in pdfs.items() if (hits := check(pdf))}
 
 
-def test_the_matrix_holds_every_output(every_pdf):
-    names = " ".join(every_pdf)
+def test_the_matrix_holds_every_output(print_findings):
+    names = " ".join(print_findings)
     for part in ("Buch ohne", "Buch mit", "00-auf-einen-blick mit Adresse",
                  "08-safety mit Adresse", "Workshop lang mit Adresse"):
         assert part in names
 
 
-def test_no_text_prints_over_other_text(every_pdf):
-    assert findings(every_pdf, overlapping_words) == {}
+def test_no_text_prints_over_other_text(print_findings):
+    assert found(print_findings, "overlap") == {}
 
 
-def test_no_text_prints_over_an_image_a_qr_code_or_a_line(every_pdf):
-    assert findings(every_pdf, text_over_graphics) == {}
+def test_no_text_prints_over_an_image_a_qr_code_or_a_line(print_findings):
+    assert found(print_findings, "graphics") == {}
 
 
-def test_nothing_prints_below_8_pt(every_pdf):
-    assert findings(every_pdf, small_print) == {}
+def test_nothing_prints_below_8_pt(print_findings):
+    assert found(print_findings, "small") == {}
 
 
 def test_every_contents_entry_names_the_page_its_heading_prints_on(handbook, published,
@@ -68,20 +60,17 @@ def test_every_contents_entry_names_the_page_its_heading_prints_on(handbook, pub
     assert findings(pdfs, wrong_toc_entries) == {}
 
 
-def test_every_printed_page_number_leads_to_that_page(every_pdf):
+def test_every_printed_page_number_leads_to_that_page(print_findings):
     """Contents, "(S. 12)" after a reference (tables and figures too) and the index."""
-    assert findings(every_pdf, wrong_page_references) == {}
+    assert found(print_findings, "pages") == {}
 
 
-def test_figures_and_tables_are_numbered_as_on_screen(handbook, editions):
-    from pypdf import PdfReader
-
-    book = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(handbook.pdf).pages)
+def test_figures_and_tables_are_numbered_as_on_screen(book_texts, handout_texts):
+    book = " ".join(" ".join(page.split()) for page in book_texts)
     for caption in ("Abbildung 5.1 Empfehlung der Redaktion", "Tabelle 6.1 ", "Tabelle 6.4 "):
         assert caption in book, caption
     assert "Tabelle 6.1 (S. " in book  # a reference to a table names its page
-    handout = PdfReader(handbook.handouts / "06-platform-comparison.pdf")
-    assert "Tabelle 6.1" in handout.pages[0].extract_text() + handout.pages[1].extract_text()
+    assert "Tabelle 6.1" in " ".join(handout_texts["06-platform-comparison"][:2])
 
 
 def test_the_compact_edition_leaves_no_page_half_empty(editions):
