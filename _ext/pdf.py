@@ -21,7 +21,6 @@ from typing import Any
 
 import segno
 from docutils import nodes
-from layout import PRINT_LANG
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
@@ -39,6 +38,7 @@ from handouts import (
     sources_section,
     unlink_outside,
 )
+from layout import PRINT_LANG
 from stand import template_values
 from strict import warned
 from typeset import Typesetter

@@ -22,11 +22,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
-from layout import LocalOnlyFetcher, PageNumbers, load_hyphenation, print_style
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from german import count, decimal
+from layout import LocalOnlyFetcher, PageNumbers, load_hyphenation, print_style
 
 logger = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from workshop_file import Workshop, chapter_titles, read_workshop
 
 from handouts import cited_sources, page_address, sources_section, unlink_outside
 from pdf import PDFBuilder
+from workshop_file import Workshop, chapter_titles, read_workshop
 
 logger = logging.getLogger(__name__)
 

@@ -213,6 +213,7 @@ def test_page_numbers_known_from_the_last_build_give_the_same_pdf(handbook, tmp_
 
 def test_the_hyphenation_cache_survives_a_broken_file(tmp_path):
     import pyphen
+
     from layout import PRINT_LANG, load_hyphenation
 
     path = pyphen.LANGUAGES[pyphen.language_fallback(PRINT_LANG)]
