@@ -32,14 +32,15 @@ SOURCES := conf.py pyproject.toml $(URL_STAMP) \
            $(shell find index.md chapters _ext _static _templates locale wordlist.txt \
              -type f -not -path '*/__pycache__/*' -not -name '*.mo' 2>/dev/null)
 
-# Debian packages: WeasyPrint's Pango, the print fonts, graphviz for diagrams, enchant +
-# German hunspell for the spelling check; for the tests chromium (browser checks) and
-# poppler-utils (pdftoppm renders the QR codes to read them back), fontconfig (fc-match),
+# Debian packages: WeasyPrint's Pango, the print fonts, fontconfig (fc-list names the font
+# files the typesetting cache hashes), graphviz for diagrams, enchant + German hunspell for
+# the spelling check; for the tests chromium (browser checks) and
+# poppler-utils (pdftoppm renders the QR codes to read them back),
 # libatomic1 (the node binary inside Playwright's wheel needs it; a fresh Debian lacks it),
 # epubcheck (validates the EPUB; run as `java -jar`, its wrapper needs binfmt_misc).
-BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core \
+BUILD_DEBS := libpango-1.0-0 fontconfig libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core \
               graphviz libenchant-2-2 hunspell-de-de
-TEST_DEBS  := chromium poppler-utils ghostscript fontconfig libatomic1 epubcheck
+TEST_DEBS  := chromium poppler-utils ghostscript libatomic1 epubcheck
 # Debian's own python3 needs python3-venv for `python3 -m venv`.
 BUILD_DEBS += $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 

@@ -1,8 +1,8 @@
 """The print build's infrastructure: typeset HTML pages into PDFs, safely and in parallel.
 How one page is laid out (stylesheet, hyphenation, page numbers) is ``layout.py``'s.
 
-* A page is typeset again only when its HTML, the files it loads, the print stylesheet or
-  WeasyPrint changed.
+* A page is typeset again only when its HTML, the files it loads, the print stylesheet, the
+  fonts it names or WeasyPrint changed.
 * Pages are typeset side by side, one process per core: layout runs on one core per
   document. The workers fork when the build starts, before it reads the sources: WeasyPrint
   and the German hyphenation patterns are loaded once, the environment is not copied.
@@ -17,8 +17,10 @@ import logging as stdlib_logging
 import multiprocessing
 import os
 import re
+import subprocess
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -91,14 +93,33 @@ def layout_key(page: str, root: Path, folder: Path | None = None) -> str:
     import weasyprint
 
     digest = hashlib.sha256(page.encode())
-    digest.update((root / "_static" / "print.css").read_bytes())
+    style = (root / "_static" / "print.css").read_bytes()
+    digest.update(style)
     digest.update(weasyprint.__version__.encode())
+    for file in font_files(style):
+        digest.update(str(file).encode() + b"\0" + file.read_bytes())
     if folder is not None:
         for ref in sorted(set(LOCAL_REF.findall(page))):
             file = folder / html.unescape(ref)
             if file.is_file():
                 digest.update(ref.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
+
+
+FONT_FAMILY = re.compile(r'font-family:\s*"?([^",;]+)')  # the first: the one we install
+
+
+@cache
+def font_files(style: bytes) -> tuple[Path, ...]:
+    """The font files of every family *style* names. They come from fontconfig, not from
+    the page, so the page's references do not show them: a font package's update must
+    still typeset the pages again."""
+    files: set[Path] = set()
+    for family in sorted(set(FONT_FAMILY.findall(style.decode()))):
+        found = subprocess.run(["fc-list", "--format", "%{file}\n", f":family={family}"],
+                               capture_output=True, text=True, check=True).stdout
+        files.update(Path(line) for line in found.splitlines() if line)
+    return tuple(sorted(files))
 
 
 class Typeset(NamedTuple):

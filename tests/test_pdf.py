@@ -240,3 +240,28 @@ def test_a_changed_image_under_its_old_name_gives_a_new_pdf(tmp_path):
     (src / "chapters" / "logo.svg").write_text(svg.format("#b3541e"), encoding="utf-8")
     assert sphinx_build("pdf", src, tmp_path / "out").returncode == 0
     assert (tmp_path / "out" / "pdf" / pdf_name()).read_bytes() != first
+
+
+def test_an_updated_font_under_its_old_name_gives_a_new_layout_key(tmp_path, monkeypatch):
+    """Fonts come from fontconfig, not from the page's references: the typesetting cache
+    hashes the files of every family the print stylesheet names."""
+    from typeset import font_files, layout_key
+
+    fonts_dir = tmp_path / "fonts"
+    fonts_dir.mkdir()
+    lato = fonts_dir / "Lato-Regular.ttf"
+    shutil.copy("/usr/share/fonts/truetype/lato/Lato-Regular.ttf", lato)
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<fontconfig><dir>{fonts_dir}</dir>"
+                      f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    root = tmp_path / "root"
+    (root / "_static").mkdir(parents=True)
+    (root / "_static" / "print.css").write_text("body { font-family: Lato, sans-serif; }")
+
+    font_files.cache_clear()
+    assert font_files((root / "_static" / "print.css").read_bytes()) == (lato,)
+    before = layout_key("<p>Text</p>", root)
+    lato.write_bytes(lato.read_bytes() + b"\0")  # same name, other bytes
+    assert layout_key("<p>Text</p>", root) != before
+    font_files.cache_clear()
