@@ -38,21 +38,16 @@ def serve(folder: Path):
 class View:
     """One browser tab at one width and colour scheme, for page after page.
 
-    Requests to other hosts are aborted before they leave the machine and reported, as
-    are failed loads, in the problems of the page being visited."""
+    Requests to other hosts are reported in the problems of the page being visited, as are
+    failed loads. They never leave the machine: the browser resolves no host name but
+    127.0.0.1 (conftest's CHROMIUM_ARGS). Watching requests instead of routing them keeps
+    the browser's cache and spares a round trip to Python for every file a page loads."""
 
     def __init__(self, browser, origin: str, viewport: dict, scheme: str = "light"):
         self.viewport, self.scheme, self.problems = viewport, scheme, []
         self.page = browser.new_context(viewport=viewport, color_scheme=scheme).new_page()
-
-        def route(route):
-            if route.request.url.startswith((origin, "data:")):
-                route.continue_()
-            else:
-                self.problems.append(f"Anfrage an fremden Host: {route.request.url}")
-                route.abort()
-
-        self.page.route("**/*", route)
+        self.page.on("request", lambda r: r.url.startswith((origin, "data:"))
+                     or self.problems.append(f"Anfrage an fremden Host: {r.url}"))
         self.page.on("response", lambda r: r.status >= 400
                      and self.problems.append(f"{r.status}: {r.url}"))
 
@@ -186,7 +181,7 @@ def test_the_pdf_link_downloads_the_pdf(handbook, site, browser):
 
 
 BAD_PAGE = """<!DOCTYPE html><html lang="de"><head><title>Kaputt</title>
-<link rel="stylesheet" href="https://fonts.googleapis.invalid/css?family=Roboto"></head>
+<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto"></head>
 <body><main><h1>Kaputt</h1><img src="bild.png">
 <div style="width: 900px">zu breit</div>
 <p style="color: #777; background: #888">blass</p>
@@ -200,7 +195,7 @@ def test_the_browser_checks_catch_a_bad_page(tmp_path, browser):
     server, origin = serve(tmp_path)
     try:
         page, problems = open_page(browser, f"{origin}/bad.html", origin, PHONE)
-        assert any("fonts.googleapis.invalid" in p for p in problems), problems
+        assert any("fonts.googleapis.com" in p for p in problems), problems
         assert any(p.startswith("404") for p in problems), problems
         assert any(v.startswith("image-alt") for v in axe_violations(page))
         # the rules dark mode is checked with
