@@ -169,8 +169,9 @@ def start_epubchecks(tmp: Path, builds: "Builds") -> dict[str, subprocess.Popen]
 
 
 # The full builds and readings, each a session fixture of the same name, in the order
-# they run: the handbook, which most tests read, first; the print matrix's builds next, so
-# that its checks run beside the tests; LAST last.
+# they run, and the tests in the order of their builds: the handbook, which most tests
+# read, first; the print matrix's builds next, so that its checks run beside the tests;
+# the second clean PDF and the spelling run, each read by one test, last.
 # Those that read another build ask the Builds for it.
 FULL_BUILDS: dict[str, Callable[..., object]] = {
     "handbook": build_handbook,
@@ -200,10 +201,6 @@ class Builds:
     def _run_all(self, names: list[str]) -> None:
         for name in names:
             self._run(name)
-            if name == "handbook":
-                # Linux: a thread's own nice value, which the processes it starts inherit.
-                # The session waits for the handbook; the other builds give way to the checks.
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
     def _run(self, name: str) -> None:
         with self.lock:  # one build at a time; a test may ask for one the thread has not reached
@@ -226,17 +223,21 @@ class Builds:
         return result
 
 
-# Built last, and each read by a single test: those tests run last too, so the session
-# does the rest of its work while these builds run.
-LAST = ("pdf_again", "handbook_spelling")
+def _last_build(item) -> int:
+    """Where the latest full build *item* uses stands in FULL_BUILDS (-1: none)."""
+    used = set(getattr(item, "fixturenames", ()))
+    return max((i for i, name in enumerate(FULL_BUILDS) if name in used), default=-1)
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(config, items):
+    """Tests run in the order their builds finish: those that build nothing while the
+    handbook builds, those of the last build last. A test never waits for a build while
+    another could run."""
     for item in items:
-        if set(FULL_BUILDS) & set(getattr(item, "fixturenames", ())):
+        if _last_build(item) >= 0:
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: bool(set(LAST) & set(getattr(item, "fixturenames", ()))))
+    items.sort(key=_last_build)
 
 
 def builds_needed(items) -> list[str]:

@@ -100,9 +100,8 @@ def test_a_table_starts_on_the_page_that_introduces_it(texts, before, first_row)
     assert page_of(texts, before) == page_of(texts, first_row)
 
 
-def test_a_handouts_table_caption_stays_with_its_rows(handbook):
-    pdf = PdfReader(handbook.handouts / "06-platform-comparison.pdf")
-    texts = [page.extract_text() for page in pdf.pages]
+def test_a_handouts_table_caption_stays_with_its_rows(handout_texts):
+    texts = handout_texts["06-platform-comparison"]
     assert page_of(texts, "Berufliche Nutzung in Deutschland") == \
         page_of(texts, "Vor allem beruflich, und dort gern")
 

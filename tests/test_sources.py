@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from german import german_date
 from helpers import CITING, GOOD_ENTRY, ROOT, SOURCES, STAND, make_project, sphinx_in_process
@@ -36,23 +35,21 @@ def test_every_source_is_listed_in_the_sources_chapter(handbook):
     assert f"abgerufen am {keep_together(german_date(STAND))}" in page
 
 
-def test_citations_render_in_html_and_pdf(handbook):
+def test_citations_render_in_html_and_pdf(handbook, book_texts):
     page = (handbook.html / "chapters" / "09-legal-basics.html").read_text(encoding="utf-8")
     assert re.search(r'class="bibtex-citation"[^>]*>\[<a class="reference internal" '
                      r'href="13-sources.html#', page)
-    text = " ".join(p.extract_text() for p in PdfReader(handbook.pdf).pages)
+    text = " ".join(book_texts)
     assert re.search(r"\[\d+ \(S\. \d+\)\]", text), "Zitat mit Seitenzahl fehlt im PDF"
     # each source's address is printed as a footnote on paper
     assert "https://www.vg-koeln.nrw.de/behoerde/presse/Pressemitteilungen/08_22072025/" \
         in text.replace("\n", "")
 
 
-def test_a_handout_lists_the_sources_its_chapter_cites(handbook):
-    text = " ".join(p.extract_text() for p in
-                    PdfReader(handbook.handouts / "09-legal-basics.pdf").pages)
+def test_a_handout_lists_the_sources_its_chapter_cites(handout_texts):
+    text = " ".join(handout_texts["09-legal-basics"])
     assert "Quellen dieses Kapitels" in text and "Verwaltungsgericht Köln" in text
-    text = " ".join(p.extract_text() for p in
-                    PdfReader(handbook.handouts / "10-decision.pdf").pages)
+    text = " ".join(handout_texts["10-decision"])
     assert "Quellen dieses Kapitels" not in text  # cites nothing
 
 
