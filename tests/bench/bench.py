@@ -71,11 +71,26 @@ def peer_python() -> Path:
     return PEER_VENV / "bin"
 
 
+def _labels() -> dict[str, bool]:
+    """Every label the chapters define -> whether it lives in a reference list (ONCE)."""
+    labels = {}
+    for chapter in (ROOT / "chapters").glob("[0-9][0-9]-*.md"):
+        text = chapter.read_text(encoding="utf-8")
+        for label in re.findall(r"^(?:\(([\w-]+)\)=|:name: ([\w-]+))", text, re.M):
+            labels["".join(label)] = chapter.stem.endswith(ONCE)
+    return labels
+
+
 def copy_labels(text: str, round_: int) -> str:
-    """Chapter labels and the references to them, made unique for one copy (the reference
-    lists exist once, in the first)."""
-    text = re.sub(r"([(`])kap-", rf"\1r{round_:02d}-kap-", text)
-    return re.sub(rf"r{round_:02d}-kap-({'|'.join(ONCE)})", r"r01-kap-\1", text)
+    """Labels and the references to them, and links to chapters, made unique for one copy
+    (the reference lists exist once, in the first)."""
+    text = re.sub(r"(?<=<)(\d\d-[\w-]+)(?=>)",
+                  lambda m: f"r{1 if m[1].endswith(ONCE) else round_:02d}-{m[1]}", text)
+    for label, once in _labels().items():
+        prefix = f"r{1 if once else round_:02d}-"
+        text = re.sub(rf"(?<=[(`<#]){label}(?=[)`>])|(?<=:name: ){label}$", prefix + label,
+                      text, flags=re.M)
+    return text
 
 
 def scaled_sources(factor: int) -> Path:
@@ -93,17 +108,15 @@ def scaled_sources(factor: int) -> Path:
         for chapter in sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md")):
             if chapter.stem.endswith(ONCE) and round_ > 1:
                 continue
-            text = chapter.read_text(encoding="utf-8")
-            # labels must stay unique across the copies
-            text = re.sub(r"^:name: .*\n", "", text, flags=re.M)
-            text = copy_labels(text, round_)
+            text = copy_labels(chapter.read_text(encoding="utf-8"), round_)
             name = f"r{round_:02d}-{chapter.stem}"
             (src / "chapters" / f"{name}.md").write_text(text, encoding="utf-8")
             entries.append(f"chapters/{name}")
     index = (ROOT / "index.md").read_text(encoding="utf-8")
     head = re.sub(r"chapters/(\d\d-)", r"chapters/r01-\1", copy_labels(index.split("```{toctree}")[0], 1))
+    options = re.search(r"```\{toctree\}\n((?::.*\n)*)", index)[1]  # numbered, as the book
     (src / "index.md").write_text(
-        head + "```{toctree}\n:hidden:\n\n" + "\n".join(entries) + "\n```\n", encoding="utf-8")
+        head + "```{toctree}\n" + options + "\n" + "\n".join(entries) + "\n```\n", encoding="utf-8")
     # The peer's extension exists only in its own environment.
     (src / "conf.py").write_text((src / "conf.py").read_text() + PEER_CONF, encoding="utf-8")
     return src
