@@ -2,8 +2,11 @@
 
 import html
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -11,6 +14,7 @@ from pypdf.generic import Destination
 
 from helpers import (
     CONF,
+    ROOT,
     chapter_titles,
     fonts,
     link_targets,
@@ -241,11 +245,9 @@ def test_a_changed_image_under_its_old_name_gives_a_new_pdf(tmp_path):
     assert (tmp_path / "out" / "pdf" / pdf_name()).read_bytes() != first
 
 
-def test_an_updated_font_under_its_old_name_gives_a_new_layout_key(tmp_path, monkeypatch):
+def test_an_updated_font_under_its_old_name_gives_a_new_layout_key(tmp_path):
     """Fonts come from fontconfig, not from the page's references: the typesetting cache
     hashes the files of every family the print stylesheet names."""
-    from typeset import font_files, layout_key
-
     fonts_dir = tmp_path / "fonts"
     fonts_dir.mkdir()
     lato = fonts_dir / "Lato-Regular.ttf"
@@ -253,14 +255,23 @@ def test_an_updated_font_under_its_old_name_gives_a_new_layout_key(tmp_path, mon
     config = tmp_path / "fonts.conf"
     config.write_text(f"<fontconfig><dir>{fonts_dir}</dir>"
                       f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
-    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
     root = tmp_path / "root"
     (root / "_static").mkdir(parents=True)
     (root / "_static" / "print.css").write_text("body { font-family: Lato, sans-serif; }")
 
-    font_files.cache_clear()
-    assert font_files((root / "_static" / "print.css").read_bytes()) == (lato,)
-    before = layout_key("<p>Text</p>", root)
+    def files_and_key() -> list[str]:
+        # A process of its own: a fontconfig of its own, never seen by a build of this session
+        script = ("import sys; from pathlib import Path; sys.path.insert(0, '_ext')\n"
+                  "from typeset import font_files, layout_key\n"
+                  f"root = Path({str(root)!r})\n"
+                  "print(*font_files((root / '_static' / 'print.css').read_bytes()))\n"
+                  "print(layout_key('<p>Text</p>', root))")
+        result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, text=True,
+                                capture_output=True, check=True,
+                                env={**os.environ, "FONTCONFIG_FILE": str(config)})
+        return result.stdout.splitlines()
+
+    files, before = files_and_key()
+    assert files == str(lato)
     lato.write_bytes(lato.read_bytes() + b"\0")  # same name, other bytes
-    assert layout_key("<p>Text</p>", root) != before
-    font_files.cache_clear()
+    assert files_and_key()[1] != before
