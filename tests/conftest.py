@@ -232,8 +232,8 @@ def _last_build(item) -> int:
 @pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(config, items):
     """Tests run in the order their builds finish: those that build nothing while the
-    handbook builds, those of the last build last. A test never waits for a build while
-    another could run."""
+    handbook builds, those of the last build last, so the session works while builds run
+    instead of waiting for one early."""
     for item in items:
         if _last_build(item) >= 0:
             item.add_marker(pytest.mark.slow)
